@@ -1,0 +1,21 @@
+# BASE_IMAGE is declared before FROM so that tests and sibling templates can swap the base with --build-arg.
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
+# The composer fills APT_PACKAGES with the packages every layer of the image declares, so the whole image
+# pays for one apt-get update and one package list cleanup.
+ARG APT_PACKAGES="curl ca-certificates"
+ARG INSTALL_GH_CLI=true
+# The keyring is downloaded to a file (not piped through tee) so a failed download fails the build.
+# APT_PACKAGES is left unquoted on purpose: it is a space-separated list of package names.
+# hadolint ignore=DL3008 # Debian bookworm's point releases are the pin; per-package pins rot within weeks.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ${APT_PACKAGES} \
+    && if [ "${INSTALL_GH_CLI}" = true ]; then \
+        install -m 0755 -d /etc/apt/keyrings \
+        && curl -fsSLo /etc/apt/keyrings/githubcli-archive-keyring.gpg https://cli.github.com/packages/githubcli-archive-keyring.gpg \
+        && chmod go+r /etc/apt/keyrings/githubcli-archive-keyring.gpg \
+        && echo "deb [arch=$(dpkg --print-architecture) signed-by=/etc/apt/keyrings/githubcli-archive-keyring.gpg] https://cli.github.com/packages stable main" > /etc/apt/sources.list.d/github-cli.list \
+        && apt-get update \
+        && apt-get install -y --no-install-recommends gh; \
+    fi \
+    && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// One config for every project: Nx runs vitest per project with --dir <project root>.
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    // Script tests start real servers and processes; a slow CI core must not turn them red.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
