@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// `npm test` (see src/test-runner/run-all.ts). Extra arguments go to `nx run-many`, e.g. --skip-nx-cache.
+'use strict';
+const { join } = require('node:path');
+process.env.SWC_NODE_PROJECT ??= join(__dirname, '..', 'tsconfig.json');
+require('@swc-node/register');
+process.exitCode = require('../src/test-runner/run-all.ts').runAllTests(join(__dirname, '..', '..', '..'), process.argv.slice(2));

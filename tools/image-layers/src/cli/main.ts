@@ -1,0 +1,79 @@
+import { Command, CommanderError } from 'commander';
+import { ImageLayersError, ImageLayersErrors } from '../errors';
+import { checkLayer } from '../compose/check-layer';
+import { composeImage } from '../compose/compose';
+import { writeComposedImage } from '../compose/write';
+import { findWorkspaceRoot } from '../manifest/load';
+import { join, relative, resolve } from 'node:path';
+import { runProjectTests } from '../test-runner/run-project-tests';
+
+/** Exit codes: 0 done, 1 a problem in the user's layers or images, 2 a usage error. */
+function fail(error: unknown): number {
+  if (error instanceof ImageLayersError || error instanceof ImageLayersErrors) {
+    process.stderr.write(`${error.format()}\n`);
+    return 1;
+  }
+  throw error;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('image-layers')
+    .description('Compose container images from image-layer packages.')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('compose')
+    .description('compose an image app into a Dockerfile and its build context')
+    .argument('<image-dir>', 'the image app folder (with image.json), e.g. apps/claude-code-image')
+    .option('--out <dir>', 'output folder (default: dist/<image-dir> under the workspace root)')
+    .action((imageDir: string, options: { out?: string }) => {
+      try {
+        const dir = resolve(imageDir);
+        const root = findWorkspaceRoot(dir);
+        const out = resolve(options.out ?? join(root, 'dist', relative(root, dir)));
+        const composed = composeImage(dir);
+        writeComposedImage(composed, out);
+        process.stdout.write(
+          `composed ${composed.image.name}: ${composed.layers.length} layers, ${composed.contextFiles.length} context files -> ${relative(process.cwd(), out) || '.'}\n`,
+        );
+      } catch (error) {
+        exitCode = fail(error);
+      }
+    });
+
+  program
+    .command('check')
+    .description("validate a layer's manifest, fragment and files")
+    .argument('<layer-dir...>', 'layer folders, e.g. packages/git-auth')
+    .action((dirs: string[]) => {
+      for (const dir of dirs) {
+        try {
+          const { layer, files } = checkLayer(resolve(dir));
+          process.stdout.write(`layer ${layer.name} ${layer.manifest.version}: ok (${files.length} files)\n`);
+        } catch (error) {
+          exitCode = fail(error);
+        }
+      }
+    });
+
+  program
+    .command('test')
+    .description("run a project's tests (vitest and Python unittest) and write their counts")
+    .argument('<project-dir>', 'a layer or image folder')
+    .requiredOption('--report <file>', 'where to write the JSON counts, relative to the workspace root')
+    .action((projectDir: string, options: { report: string }) => {
+      const dir = resolve(projectDir);
+      const root = findWorkspaceRoot(dir);
+      exitCode = runProjectTests(root, dir, resolve(root, options.report));
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  return exitCode;
+}

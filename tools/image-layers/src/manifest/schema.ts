@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+// The contract between a layer, the images that use it and the composer. layer.schema.json and
+// image.schema.json (for editors, through "$schema") are generated from these definitions.
+
+const kebabName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, starting with a letter');
+
+/** A capability is `kind:value` (user:agent, command:git, workdir:/app) or a bare layer name. */
+const capability = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*(:\S+)?$/, 'write a capability as kind:value (user:agent) or a layer name');
+
+/** Option names are the names of the ARG instructions they set in the fragment. */
+export const optionNamePattern = /^[A-Z][A-Z0-9_]*$/;
+const optionName = z.string().regex(optionNamePattern, 'an option is named after its ARG: upper case, digits, _');
+
+const aptPackageName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9+.-]*(=[^\s]+)?$/, 'a Debian package name, optionally pinned as name=version');
+
+const description = z.string().min(1, 'say in a sentence what this is for');
+
+const stringOption = z.strictObject({
+  type: z.literal('string'),
+  default: z.string(),
+  description,
+  /** A regular expression every value must match in full. */
+  pattern: z.string().optional(),
+});
+const booleanOption = z.strictObject({ type: z.literal('boolean'), default: z.boolean(), description });
+const stringListOption = z.strictObject({
+  type: z.literal('string-list'),
+  default: z.array(z.string()),
+  description,
+  /** The composer adds every listed layer's declarations of this kind to the value (one apt step). */
+  collects: z.literal('aptPackages').optional(),
+});
+export const layerOption = z.discriminatedUnion('type', [stringOption, booleanOption, stringListOption]);
+
+export const layerManifestSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: kebabName,
+  version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'use a semantic version such as 1.0.0'),
+  description,
+  /** The base layer holds the image's only FROM; exactly one listed layer is the base. */
+  base: z.boolean().default(false),
+  /** Capabilities that layers listed earlier (or this image's packages) must provide. */
+  requires: z.array(capability).default([]),
+  /** Capabilities this layer adds to the image; its own name is always provided. */
+  provides: z.array(capability).default([]),
+  /** Debian packages this layer needs; the base layer installs them all in one apt step. */
+  aptPackages: z.array(aptPackageName).default([]),
+  /** Typed build options, each bound to the fragment's ARG of the same name. */
+  options: z.record(optionName, layerOption).default({}),
+  /** Hosts the build reaches, so a test can say by name which step it cannot run offline. */
+  network: z
+    .array(
+      z.strictObject({
+        host: z.string().min(1),
+        step: z.string().min(1),
+        /** The boolean option that turns this step off, when there is one. */
+        option: optionName.optional(),
+      }),
+    )
+    .default([]),
+  /** Privileges this layer grants on purpose, each with its reason, so none is granted silently. */
+  grants: z
+    .array(
+      z.strictObject({
+        privilege: z.enum(['sudo', 'docker-group', 'setuid', 'capabilities']),
+        why: description,
+      }),
+    )
+    .default([]),
+});
+
+const optionValue = z.union([z.string(), z.boolean(), z.array(z.string())]);
+
+const layerReference = z.union([
+  kebabName,
+  z.strictObject({ layer: kebabName, options: z.record(optionName, optionValue).default({}) }),
+]);
+
+export const imageManifestSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: kebabName,
+  description,
+  /** The layers of the image, in build order: stable layers first, churny ones last. */
+  layers: z.array(layerReference).min(1, 'list at least the base layer'),
+  /** The image's own fragment, relative to image.json; it alone may set ENTRYPOINT and CMD. */
+  fragment: z.string().default('image.Dockerfile'),
+  /** What the image's own fragment needs from its layers. */
+  requires: z.array(capability).default([]),
+  /** Debian packages the image's own fragment needs, merged into the base layer's apt step. */
+  aptPackages: z.array(aptPackageName).default([]),
+  /** Tags `nx run <image>:image` gives the built image. */
+  tags: z.array(z.string().min(1)).default([]),
+});
+
+export type LayerManifest = z.infer<typeof layerManifestSchema>;
+export type LayerOption = z.infer<typeof layerOption>;
+export type ImageManifest = z.infer<typeof imageManifestSchema>;
+export type OptionValue = z.infer<typeof optionValue>;
