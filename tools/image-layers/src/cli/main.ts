@@ -2,9 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { ImageLayersError, ImageLayersErrors } from '../errors';
 import { checkLayer } from '../compose/check-layer';
 import { composeImage } from '../compose/compose';
-import { writeComposedImage } from '../compose/write';
 import { findWorkspaceRoot } from '../manifest/load';
 import { join, relative, resolve } from 'node:path';
+import { jsonSchemas } from '../manifest/json-schema';
+import { writeComposedImage, writeFileAtomic } from '../compose/write';
 import { runProjectTests } from '../test-runner/run-project-tests';
 
 /** Exit codes: 0 done, 1 a problem in the user's layers or images, 2 a usage error. */
@@ -67,6 +68,14 @@ export async function main(argv: string[]): Promise<number> {
       const dir = resolve(projectDir);
       const root = findWorkspaceRoot(dir);
       exitCode = runProjectTests(root, dir, resolve(root, options.report));
+    });
+
+  program
+    .command('schemas')
+    .description('write the JSON Schema files of layer.json and image.json (generated from the zod schemas)')
+    .action(() => {
+      const folder = join(__dirname, '..', '..', 'schema');
+      for (const [file, text] of Object.entries(jsonSchemas())) writeFileAtomic(join(folder, file), text);
     });
 
   try {

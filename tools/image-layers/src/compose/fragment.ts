@@ -47,7 +47,7 @@ function syntaxErrors(unit: FragmentUnit): ImageLayersError[] {
           code: 'invalid-instruction',
           unit: unit.name,
           location: { file: unit.file, line: diagnostic.range.start.line - shift + 1, column: diagnostic.range.start.character + 1 },
-          message: diagnostic.message,
+          message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
           fix: 'correct the instruction; the fragment must be valid Dockerfile syntax on its own',
         }),
     );

@@ -37,3 +37,10 @@ export function writeComposedImage(composed: ComposedImage, outDir: string): voi
     throw error;
   }
 }
+
+/** Writes one file through a temporary sibling and a rename, so readers never see half of it. */
+export function writeFileAtomic(file: string, text: string): void {
+  const temporary = `${file}.tmp-${process.pid}`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}

@@ -76,11 +76,14 @@ export const layerManifestSchema = z.strictObject({
     .default([]),
 });
 
+// Values are checked against each option's declared type by the composer, which knows the layer and
+// can say which types it accepts; the schema only says they are JSON values.
 const optionValue = z.union([z.string(), z.boolean(), z.array(z.string())]);
+const anyOptionValue = z.custom<z.infer<typeof optionValue>>(() => true);
 
 const layerReference = z.union([
   kebabName,
-  z.strictObject({ layer: kebabName, options: z.record(optionName, optionValue).default({}) }),
+  z.strictObject({ layer: kebabName, options: z.record(optionName, anyOptionValue).default({}) }),
 ]);
 
 export const imageManifestSchema = z.strictObject({
