@@ -1,0 +1,1 @@
+"""Test double of the `a2a` package, pip `a2a-sdk` (PyPI is out of reach here)."""

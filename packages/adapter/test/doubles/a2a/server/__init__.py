@@ -1,0 +1,1 @@
+"""Test double of `a2a.server` (PyPI is out of reach here)."""
