@@ -1,0 +1,69 @@
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { layerFile, makeTempDir, parseLayerFragment, runScript } from 'image-layers/testing';
+
+const fragment = parseLayerFragment('python-runtime');
+const keywords = fragment.instructions.map((instruction) => instruction.getKeyword());
+
+describe('the python-runtime fragment', () => {
+  test('works in /app, as the runtime and the adapter expect', () => {
+    expect(fragment.bodies('WORKDIR')).toEqual(['/app']);
+    expect(keywords.indexOf('WORKDIR')).toBeLessThan(keywords.indexOf('COPY'));
+  });
+
+  test('declares ARG RUNTIME_VERSION (empty) before the pip layer, so a new version changes its cache key', () => {
+    expect(fragment.bodies('ARG')).toEqual(['RUNTIME_VERSION=']);
+    expect(keywords.indexOf('ARG')).toBeLessThan(keywords.indexOf('RUN'));
+  });
+
+  test('copies requirements.txt into /app before installing it', () => {
+    expect(fragment.bodies('COPY')).toEqual(['requirements.txt .']);
+    expect(keywords.indexOf('COPY')).toBeLessThan(keywords.indexOf('RUN'));
+  });
+
+  test('requires the workspace runtime and the agent SDK at their minimum versions', () => {
+    expect(readFileSync(layerFile('python-runtime', 'requirements.txt'), 'utf8')).toBe(
+      'molecule-ai-workspace-runtime>=0.1.22\nclaude-agent-sdk>=0.1.58\n',
+    );
+  });
+
+  test('never swallows a failed install', () => {
+    expect(fragment.bodies('RUN').join('\n')).not.toMatch(/\|\|\s*true|2>\s*\/dev\/null/);
+  });
+});
+
+// The RUN body itself is run by a real shell, with a stand-in `pip` that records its arguments:
+// PyPI is out of reach here, and what matters is which installs the step asks for.
+describe('the pip step, run by a real shell', () => {
+  const temp = makeTempDir();
+  afterAll(temp.cleanup);
+  const calls = join(temp.path, 'pip-calls');
+  const pip = join(temp.path, 'pip');
+  writeFileSync(pip, `#!/bin/sh\nprintf '%s\\n' "$*" >> "${calls}"\n[ -z "$PIP_FAILS" ]\n`);
+  chmodSync(pip, 0o755);
+  const run = (env: Record<string, string>) => {
+    writeFileSync(calls, '');
+    return runScript('sh', ['-ec', fragment.bodies('RUN')[0]!], { env: { PATH: `${temp.path}:/usr/bin:/bin`, ...env } });
+  };
+
+  test('installs requirements.txt only, when RUNTIME_VERSION is empty', async () => {
+    const result = await run({ RUNTIME_VERSION: '' });
+    expect(result.exitCode).toBe(0);
+    expect(readFileSync(calls, 'utf8')).toBe('install --no-cache-dir -r requirements.txt\n');
+  });
+
+  test('then upgrades to exactly RUNTIME_VERSION when it is set', async () => {
+    const result = await run({ RUNTIME_VERSION: '0.1.30' });
+    expect(result.exitCode).toBe(0);
+    expect(readFileSync(calls, 'utf8')).toBe(
+      'install --no-cache-dir -r requirements.txt\ninstall --no-cache-dir --upgrade molecule-ai-workspace-runtime==0.1.30\n',
+    );
+  });
+
+  test('fails the build when pip fails', async () => {
+    const result = await run({ RUNTIME_VERSION: '0.1.30', PIP_FAILS: '1' });
+    expect(result.exitCode).not.toBe(0);
+    expect(readFileSync(calls, 'utf8')).toBe('install --no-cache-dir -r requirements.txt\n');
+  });
+});
