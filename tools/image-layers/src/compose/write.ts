@@ -17,10 +17,16 @@ export function writeComposedImage(composed: ComposedImage, outDir: string): voi
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   try {
-    writeFileSync(join(staging, 'Dockerfile'), composed.dockerfile);
-    // The provenance file is the linter's source map; the build itself never reads it.
-    writeFileSync(join(staging, '.dockerignore'), `${PROVENANCE_FILE}\n`);
-    writeFileSync(join(staging, PROVENANCE_FILE), `${JSON.stringify({ image: composed.image.name, blocks: composed.provenance }, null, 2)}\n`);
+    const generated: Record<string, string> = {
+      Dockerfile: composed.dockerfile,
+      // The provenance file is the linter's source map; the build itself never reads it.
+      '.dockerignore': `${PROVENANCE_FILE}\n`,
+      [PROVENANCE_FILE]: `${JSON.stringify({ image: composed.image.name, blocks: composed.provenance }, null, 2)}\n`,
+    };
+    for (const [name, text] of Object.entries(generated)) {
+      writeFileSync(join(staging, name), text);
+      utimesSync(join(staging, name), FIXED_TIME, FIXED_TIME);
+    }
     for (const file of composed.contextFiles) {
       const target = join(staging, file.contextPath);
       mkdirSync(dirname(target), { recursive: true });

@@ -79,7 +79,9 @@ export const layerManifestSchema = z.strictObject({
 // Values are checked against each option's declared type by the composer, which knows the layer and
 // can say which types it accepts; the schema only says they are JSON values.
 const optionValue = z.union([z.string(), z.boolean(), z.array(z.string())]);
-const anyOptionValue = z.custom<z.infer<typeof optionValue>>(() => true);
+const anyOptionValue = z
+  .unknown()
+  .describe('a string, a boolean or a list of strings, as the layer declares the option') as unknown as typeof optionValue;
 
 const layerReference = z.union([
   kebabName,
