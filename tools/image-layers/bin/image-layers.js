@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (compiled in memory by swc), so there is no build step to forget.
+// Runs the TypeScript sources directly (compiled in memory by swc, see register-typescript.js): no build step to forget.
 'use strict';
-const { join } = require('node:path');
-process.env.SWC_NODE_PROJECT ??= join(__dirname, '..', 'tsconfig.json');
-require('@swc-node/register');
+require('./register-typescript');
 require('../src/cli/main.ts')
   .main(process.argv)
   .then((code) => {
