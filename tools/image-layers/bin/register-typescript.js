@@ -11,7 +11,7 @@ const swcOptions = {
   sourceMaps: 'inline',
 };
 
-// eslint-disable-next-line n/no-deprecated-api -- the synchronous hook CommonJS offers on Node 20
+// require.extensions is deprecated but is still the synchronous hook CommonJS offers on Node 20.
 require.extensions['.ts'] = (module, filename) => {
   const { code } = transformSync(readFileSync(filename, 'utf8'), { ...swcOptions, filename });
   module._compile(code, filename);

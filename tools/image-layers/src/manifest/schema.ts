@@ -78,10 +78,10 @@ export const layerManifestSchema = z.strictObject({
 
 // Values are checked against each option's declared type by the composer, which knows the layer and
 // can say which types it accepts; the schema only says they are JSON values.
-const optionValue = z.union([z.string(), z.boolean(), z.array(z.string())]);
+type OptionValueType = string | boolean | string[];
 const anyOptionValue = z
   .unknown()
-  .describe('a string, a boolean or a list of strings, as the layer declares the option') as unknown as typeof optionValue;
+  .describe('a string, a boolean or a list of strings, as the layer declares the option') as unknown as z.ZodType<OptionValueType>;
 
 const layerReference = z.union([
   kebabName,
@@ -107,4 +107,4 @@ export const imageManifestSchema = z.strictObject({
 export type LayerManifest = z.infer<typeof layerManifestSchema>;
 export type LayerOption = z.infer<typeof layerOption>;
 export type ImageManifest = z.infer<typeof imageManifestSchema>;
-export type OptionValue = z.infer<typeof optionValue>;
+export type OptionValue = OptionValueType;

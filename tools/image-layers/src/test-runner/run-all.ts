@@ -19,7 +19,7 @@ export function runAllTests(root: string, extraNxArgs: string[]): number {
   rmSync(join(root, REPORTS), { recursive: true, force: true });
   const nx = spawnSync(
     join(root, 'node_modules/.bin/nx'),
-    ['run-many', '-t', 'build', 'test', '--parallel=2', '--outputStyle=static', ...extraNxArgs],
+    ['run-many', '-t', 'build', 'lint', 'test', '--parallel=2', '--outputStyle=static', ...extraNxArgs],
     { cwd: root, stdio: 'inherit', env: { ...process.env, NX_TUI: 'false' } },
   );
   const reports = existsSync(join(root, REPORTS))

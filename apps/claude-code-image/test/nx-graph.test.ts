@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runScript } from '../testing/processes';
-import { makeTempDir, workspaceRoot } from '../testing/workspace';
+import { makeTempDir, runScript, workspaceRoot } from 'image-layers/testing';
 
-// The plugin is tested through the real `nx` binary on a copy of this workspace (its committed and
+// The Nx graph of this image, through the real `nx` binary and the workspace's plugin, on a copy of the workspace (its committed and
 // working-tree files, with node_modules linked), so edits made here never touch the real checkout.
 
 const temp = makeTempDir('image-layers-nx-');
@@ -25,7 +24,7 @@ beforeAll(() => {
 });
 afterAll(temp.cleanup);
 
-describe('the Nx plugin', () => {
+describe("claude-code-image's place in the Nx graph", () => {
   test('infers build and test targets for every layer and image, with no project.json', async () => {
     const result = await nx('show', 'projects', '--with-target', 'build', '--json');
     expect(result.exitCode).toBe(0);
