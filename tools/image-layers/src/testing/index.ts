@@ -6,3 +6,6 @@ export * from './processes';
 export * from './http-server';
 export * from './shellcheck';
 export * from './fragment';
+export * from './chroot-root';
+export * from './git-http-server';
+export * from './background-process';
