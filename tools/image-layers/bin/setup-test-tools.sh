@@ -12,6 +12,9 @@ declare -A package_of=(
   [unshare]=util-linux
   [curl]=curl
   [/usr/bin/python3]=python3
+  [chroot]=coreutils
+  [mount]=mount
+  [useradd]=passwd
 )
 
 missing=()

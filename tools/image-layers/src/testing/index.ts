@@ -9,3 +9,4 @@ export * from './fragment';
 export * from './chroot-root';
 export * from './git-http-server';
 export * from './background-process';
+export * from './apply-fragment';

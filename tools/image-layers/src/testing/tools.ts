@@ -9,6 +9,12 @@ const debianPackageOf: Record<string, string> = {
   gosu: 'gosu',
   unshare: 'util-linux',
   python3: 'python3',
+  chroot: 'coreutils',
+  mount: 'mount',
+  umount: 'mount',
+  useradd: 'passwd',
+  groupadd: 'passwd',
+  usermod: 'passwd',
 };
 
 /**
