@@ -85,8 +85,13 @@ describe('composeImage', () => {
     }
   });
 
-  test('stages every COPY source at the path the COPY names, keeping modes, and nothing else', () => {
-    const workspace = makeFixtureWorkspace({ 'packages/tools/files/unused.txt': 'not copied\n' });
+  test('stages every COPY source at the path the COPY names, with its executable bit as 0755/0644, and nothing else', () => {
+    // A clone made under umask 077 has 0600/0700 files: the image must not get files agent cannot read.
+    const workspace = makeFixtureWorkspace({
+      'packages/tools/files/unused.txt': 'not copied\n',
+      'packages/tools/files/bin/hello': { text: '#!/bin/sh\necho hello\n', mode: 0o700 },
+      'packages/tools/files/conf/tools.conf': { text: 'answer=42\n', mode: 0o600 },
+    });
     const out = join(workspace.root, 'out');
     try {
       writeComposedImage(composeImage(join(workspace.root, 'apps/img')), out);

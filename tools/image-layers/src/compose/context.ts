@@ -47,7 +47,9 @@ function filesOfSource(unitDir: string, source: CopySource, unit: string): { fil
       return {
         contextPath: relative(filesDir, file),
         sourceFile: file,
-        mode: lstatSync(file).mode & 0o7777,
+        // Git records only "executable or not"; normalising to 0755/0644 keeps that and makes the
+        // context independent of the umask a clone was made with (a 0600 file would be unreadable by agent).
+        mode: lstatSync(file).mode & 0o111 ? 0o755 : 0o644,
         unit,
         destination: inside ? `${source.destination.replace(/\/$/, '')}/${inside}` : source.destination,
         location: source.location,
