@@ -15,6 +15,7 @@ declare -A package_of=(
   [chroot]=coreutils
   [mount]=mount
   [useradd]=passwd
+  [strace]=strace
 )
 
 missing=()

@@ -15,6 +15,7 @@ const debianPackageOf: Record<string, string> = {
   useradd: 'passwd',
   groupadd: 'passwd',
   usermod: 'passwd',
+  strace: 'strace',
 };
 
 /**
