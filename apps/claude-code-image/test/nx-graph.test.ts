@@ -10,10 +10,17 @@ import { makeTempDir, runScript, workspaceRoot } from 'image-layers/testing';
 const temp = makeTempDir('image-layers-nx-');
 const copy = join(temp.path, 'workspace');
 const nx = (...args: string[]) =>
-  runScript(join(copy, 'node_modules/.bin/nx'), args, { cwd: copy, env: { NX_DAEMON: 'false', NX_TUI: 'false', CI: 'true' }, timeoutMs: 120_000 });
+  runScript(join(copy, 'node_modules/.bin/nx'), args, {
+    cwd: copy,
+    env: { NX_DAEMON: 'false', NX_TUI: 'false', CI: 'true' },
+    timeoutMs: 120_000,
+  });
 
 beforeAll(() => {
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: workspaceRoot, encoding: 'utf8' })
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+    cwd: workspaceRoot,
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter(Boolean);
   for (const file of files) {
@@ -28,13 +35,25 @@ describe("claude-code-image's place in the Nx graph", () => {
   test('infers build and test targets for every layer and image, with no project.json', async () => {
     const result = await nx('show', 'projects', '--with-target', 'build', '--json');
     expect(result.exitCode).toBe(0);
-    expect((JSON.parse(result.stdout) as string[]).sort()).toEqual(
-      ['adapter', 'agent-user', 'base-os', 'claude-code-image', 'git-auth', 'python-runtime', 't4-escalation'],
-    );
+    expect((JSON.parse(result.stdout) as string[]).sort()).toEqual([
+      'adapter',
+      'agent-user',
+      'base-os',
+      'claude-code-image',
+      'git-auth',
+      'python-runtime',
+      't4-escalation',
+    ]);
   });
 
   test('a change to the askpass script affects exactly git-auth and claude-code-image', async () => {
-    const result = await nx('show', 'projects', '--affected', '--files=packages/git-auth/files/scripts/molecule-askpass', '--json');
+    const result = await nx(
+      'show',
+      'projects',
+      '--affected',
+      '--files=packages/git-auth/files/scripts/molecule-askpass',
+      '--json',
+    );
     expect(result.exitCode).toBe(0);
     expect((JSON.parse(result.stdout) as string[]).sort()).toEqual(['claude-code-image', 'git-auth']);
   });
@@ -43,14 +62,24 @@ describe("claude-code-image's place in the Nx graph", () => {
     const first = await nx('build', 'claude-code-image', '--outputStyle=static');
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
 
-    appendFileSync(join(copy, 'packages/git-auth/test/askpass.test.ts'), '\n// a comment added by the plugin test\n');
+    appendFileSync(
+      join(copy, 'packages/git-auth/test/askpass.test.ts'),
+      '\n// a comment added by the plugin test\n',
+    );
     const afterTestEdit = await nx('build', 'claude-code-image', '--outputStyle=static');
     expect(afterTestEdit.exitCode).toBe(0);
-    expect(afterTestEdit.stdout).toMatch(/Nx read the output from the cache instead of running the command for 7 out of 7 tasks/);
+    expect(afterTestEdit.stdout).toMatch(
+      /Nx read the output from the cache instead of running the command for 7 out of 7 tasks/,
+    );
 
-    appendFileSync(join(copy, 'packages/git-auth/files/scripts/molecule-askpass'), '\n# a comment added by the plugin test\n');
+    appendFileSync(
+      join(copy, 'packages/git-auth/files/scripts/molecule-askpass'),
+      '\n# a comment added by the plugin test\n',
+    );
     const afterScriptEdit = await nx('build', 'claude-code-image', '--outputStyle=static');
     expect(afterScriptEdit.exitCode).toBe(0);
-    expect(afterScriptEdit.stdout).toMatch(/Nx read the output from the cache instead of running the command for 5 out of 7 tasks/);
+    expect(afterScriptEdit.stdout).toMatch(
+      /Nx read the output from the cache instead of running the command for 5 out of 7 tasks/,
+    );
   });
 });

@@ -15,7 +15,13 @@ const composedImage = composeImage(app);
 const composed = parseDockerfileText(composedImage.dockerfile);
 
 const argDefault = (fragment: typeof composed, name: string) =>
-  fragment.all('ARG').map((arg) => (arg as unknown as { getProperty(): { getName(): string; getValue(): string | null } }).getProperty()).find((p) => p.getName() === name)?.getValue();
+  fragment
+    .all('ARG')
+    .map((arg) =>
+      (arg as unknown as { getProperty(): { getName(): string; getValue(): string | null } }).getProperty(),
+    )
+    .find((p) => p.getName() === name)
+    ?.getValue();
 const words = (text: string) => text.replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean);
 const normalise = (text: string) => words(text).join(' ');
 
@@ -57,7 +63,9 @@ describe('the composed Dockerfile has every effect of the original', () => {
     const seedApt = seed.bodies('RUN')[0]!;
     const composedApt = composed.bodies('RUN')[0]!;
     expect(installedPackages(composedApt)).toEqual(['${APT_PACKAGES}']);
-    expect(argDefault(composed, 'APT_PACKAGES')!.split(' ').sort()).toEqual(installedPackages(seedApt).sort());
+    expect(argDefault(composed, 'APT_PACKAGES')!.split(' ').sort()).toEqual(
+      installedPackages(seedApt).sort(),
+    );
     expect(argDefault(composed, 'INSTALL_GH_CLI')).toBe('true');
     for (const fact of [
       'https://cli.github.com/packages/githubcli-archive-keyring.gpg',
@@ -69,11 +77,17 @@ describe('the composed Dockerfile has every effect of the original', () => {
       expect(normalise(seedApt)).toContain(fact);
       expect(normalise(composedApt)).toContain(fact);
     }
-    expect(composed.all('RUN').filter((run) => run.getArgumentsContent()?.includes('apt-get update'))).toHaveLength(1);
+    expect(
+      composed.all('RUN').filter((run) => run.getArgumentsContent()?.includes('apt-get update')),
+    ).toHaveLength(1);
   });
 
   test('the same agent user', () => {
-    const useradd = (fragment: typeof seed) => fragment.bodies('RUN').filter((body) => body.includes('useradd')).map(normalise);
+    const useradd = (fragment: typeof seed) =>
+      fragment
+        .bodies('RUN')
+        .filter((body) => body.includes('useradd'))
+        .map(normalise);
     expect(useradd(composed)).toEqual(useradd(seed));
     expect(useradd(seed)).toEqual(['useradd -u 1000 -m -s /bin/bash agent']);
   });
@@ -82,9 +96,19 @@ describe('the composed Dockerfile has every effect of the original', () => {
     const seedT4 = normalise(seed.bodies('RUN').find((body) => body.includes('agent-t4'))!);
     const composedT4 = normalise(composed.bodies('RUN').find((body) => body.includes('agent-t4'))!);
     expect(seedT4).toContain("printf 'agent ALL=(ALL) NOPASSWD:ALL\\n' > /etc/sudoers.d/agent-t4");
-    expect(readFileSync(layerFile('t4-escalation', 'sudoers.d/agent-t4'), 'utf8')).toBe('agent ALL=(ALL) NOPASSWD:ALL\n');
-    expect(composedImage.contextFiles.find((file) => file.destination === '/etc/sudoers.d/agent-t4')).toBeDefined();
-    for (const step of ['chmod 0440 /etc/sudoers.d/agent-t4', 'visudo -cf /etc/sudoers.d/agent-t4', 'groupadd -f docker', 'usermod -aG docker agent', 'id agent']) {
+    expect(readFileSync(layerFile('t4-escalation', 'sudoers.d/agent-t4'), 'utf8')).toBe(
+      'agent ALL=(ALL) NOPASSWD:ALL\n',
+    );
+    expect(
+      composedImage.contextFiles.find((file) => file.destination === '/etc/sudoers.d/agent-t4'),
+    ).toBeDefined();
+    for (const step of [
+      'chmod 0440 /etc/sudoers.d/agent-t4',
+      'visudo -cf /etc/sudoers.d/agent-t4',
+      'groupadd -f docker',
+      'usermod -aG docker agent',
+      'id agent',
+    ]) {
       expect(seedT4).toContain(step);
       expect(composedT4).toContain(step);
     }
@@ -93,13 +117,21 @@ describe('the composed Dockerfile has every effect of the original', () => {
   test('the same WORKDIR, ARG RUNTIME_VERSION and pip install', () => {
     expect(composed.bodies('WORKDIR')).toEqual(seed.bodies('WORKDIR'));
     expect(argDefault(composed, 'RUNTIME_VERSION')).toBe(argDefault(seed, 'RUNTIME_VERSION'));
-    const pip = (fragment: typeof seed) => fragment.bodies('RUN').filter((body) => body.includes('pip install')).map(normalise);
+    const pip = (fragment: typeof seed) =>
+      fragment
+        .bodies('RUN')
+        .filter((body) => body.includes('pip install'))
+        .map(normalise);
     expect(pip(composed)).toEqual(pip(seed));
   });
 
   test('every file at the same path, executable where the original makes it so', () => {
-    expect(copyDestinations(composed.instructions)).toEqual(copyDestinations(seed.instructions).concat('/etc/sudoers.d/agent-t4').sort());
-    const madeExecutable = seed.bodies('RUN').flatMap((body) => (/^chmod \+x /.test(normalise(body)) ? words(body).slice(2) : []));
+    expect(copyDestinations(composed.instructions)).toEqual(
+      copyDestinations(seed.instructions).concat('/etc/sudoers.d/agent-t4').sort(),
+    );
+    const madeExecutable = seed
+      .bodies('RUN')
+      .flatMap((body) => (/^chmod \+x /.test(normalise(body)) ? words(body).slice(2) : []));
     expect(madeExecutable).toHaveLength(4);
     for (const path of madeExecutable) {
       const file = composedImage.contextFiles.find((candidate) => candidate.destination === path);
@@ -117,8 +149,12 @@ describe('the composed Dockerfile has every effect of the original', () => {
 
   test('the claude-code CLI installed globally with npm, pinned and failing loudly', () => {
     const install = composed.bodies('RUN').find((body) => body.includes('@anthropic-ai/claude-code'))!;
-    expect(seed.bodies('RUN').find((body) => body.includes('@anthropic-ai/claude-code'))).toContain('|| true');
-    expect(normalise(install)).toBe('npm install -g "@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}" && claude --version');
+    expect(seed.bodies('RUN').find((body) => body.includes('@anthropic-ai/claude-code'))).toContain(
+      '|| true',
+    );
+    expect(normalise(install)).toBe(
+      'npm install -g "@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}" && claude --version',
+    );
     expect(argDefault(composed, 'CLAUDE_CODE_VERSION')).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
@@ -132,7 +168,10 @@ describe('the composed Dockerfile has every effect of the original', () => {
       ['pip', (i) => !!i.getArgumentsContent()?.includes('pip install')],
       ['adapter', (i) => i.getKeyword() === 'COPY' && !!i.getArgumentsContent()?.includes('adapter.py')],
       ['env', (i) => i.getKeyword() === 'ENV'],
-      ['scripts', (i) => i.getKeyword() === 'COPY' && !!i.getArgumentsContent()?.includes('molecule-askpass')],
+      [
+        'scripts',
+        (i) => i.getKeyword() === 'COPY' && !!i.getArgumentsContent()?.includes('molecule-askpass'),
+      ],
       ['entrypoint', (i) => i.getKeyword() === 'ENTRYPOINT'],
     ];
     const order = (fragment: typeof seed) =>
@@ -146,7 +185,17 @@ describe('the composed Dockerfile has every effect of the original', () => {
 
   test("every deliberate difference is listed in the app's README", () => {
     const readme = readFileSync(join(app, 'README.md'), 'utf8');
-    for (const difference of ['CLAUDE_CODE_VERSION', 'PYTHONPATH=/app', 'chmod', 'APT_PACKAGES', 'BASE_IMAGE', 'keyring', 'sudoers.d/agent-t4', 'single COPY', 'after the layers']) {
+    for (const difference of [
+      'CLAUDE_CODE_VERSION',
+      'PYTHONPATH=/app',
+      'chmod',
+      'APT_PACKAGES',
+      'BASE_IMAGE',
+      'keyring',
+      'sudoers.d/agent-t4',
+      'single COPY',
+      'after the layers',
+    ]) {
       expect(readme).toContain(difference);
     }
   });

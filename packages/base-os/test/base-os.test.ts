@@ -17,14 +17,19 @@ describe('the base-os fragment', () => {
 
   test('is the base layer and declares the hosts its build reaches', () => {
     expect(manifest.base).toBe(true);
-    expect(manifest.network.map((entry: { host: string }) => entry.host)).toEqual(['cli.github.com', 'deb.debian.org']);
+    expect(manifest.network.map((entry: { host: string }) => entry.host)).toEqual([
+      'cli.github.com',
+      'deb.debian.org',
+    ]);
     expect(manifest.network[0].option).toBe('INSTALL_GH_CLI');
   });
 
-  test('installs every layer\'s packages in one apt step through APT_PACKAGES, without recommends', () => {
+  test("installs every layer's packages in one apt step through APT_PACKAGES, without recommends", () => {
     expect(manifest.options.APT_PACKAGES.collects).toBe('aptPackages');
     expect(fragment.all('RUN')).toHaveLength(1);
-    expect(install).toMatch(/^apt-get update && apt-get install -y --no-install-recommends \$\{APT_PACKAGES\} &&/);
+    expect(install).toMatch(
+      /^apt-get update && apt-get install -y --no-install-recommends \$\{APT_PACKAGES\} &&/,
+    );
     expect(install.match(/apt-get update/g)).toHaveLength(2); // the second one only after adding gh's repository
   });
 
@@ -35,7 +40,9 @@ describe('the base-os fragment', () => {
   });
 
   test('downloads the keyring to a file, so a failed download fails the build (no unchecked pipe)', () => {
-    expect(install).toContain('curl -fsSLo /etc/apt/keyrings/githubcli-archive-keyring.gpg https://cli.github.com/');
+    expect(install).toContain(
+      'curl -fsSLo /etc/apt/keyrings/githubcli-archive-keyring.gpg https://cli.github.com/',
+    );
     expect(install).not.toMatch(/[^|]\|[^|]/);
   });
 
@@ -45,6 +52,7 @@ describe('the base-os fragment', () => {
   });
 
   test('leaves USER, WORKDIR, SHELL, ENTRYPOINT and CMD to others', () => {
-    for (const keyword of ['USER', 'WORKDIR', 'SHELL', 'ENTRYPOINT', 'CMD']) expect(keywords).not.toContain(keyword);
+    for (const keyword of ['USER', 'WORKDIR', 'SHELL', 'ENTRYPOINT', 'CMD'])
+      expect(keywords).not.toContain(keyword);
   });
 });

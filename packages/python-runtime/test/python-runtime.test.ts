@@ -44,7 +44,9 @@ describe('the pip step, run by a real shell', () => {
   chmodSync(pip, 0o755);
   const run = (env: Record<string, string>) => {
     writeFileSync(calls, '');
-    return runScript('sh', ['-ec', fragment.bodies('RUN')[0]!], { env: { PATH: `${temp.path}:/usr/bin:/bin`, ...env } });
+    return runScript('sh', ['-ec', fragment.bodies('RUN')[0]!], {
+      env: { PATH: `${temp.path}:/usr/bin:/bin`, ...env },
+    });
   };
 
   test('installs requirements.txt only, when RUNTIME_VERSION is empty', async () => {

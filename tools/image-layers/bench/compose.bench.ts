@@ -27,15 +27,37 @@ function time(runs: number, action: () => void): number {
 
 const out = mkdtempSync(join(tmpdir(), 'image-layers-bench-'));
 const nx = join(root, 'node_modules/.bin/nx');
-const quiet = { cwd: root, stdio: 'ignore' as const, env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' } };
+const quiet = {
+  cwd: root,
+  stdio: 'ignore' as const,
+  env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
+};
 try {
   composeImage(image); // warm the module cache once, as a long-running process would be
   const rows: [string, number][] = [
     ['composeImage (in process)', time(20, () => composeImage(image))],
-    ['composeImage + atomic write', time(20, () => writeComposedImage(composeImage(image), join(out, 'dist')))],
-    ['image-layers compose (CLI, a fresh node)', time(5, () => execFileSync('node', [join(root, 'tools/image-layers/bin/image-layers.js'), 'compose', image, '--out', join(out, 'cli')], quiet))],
-    ['nx build claude-code-image (cache skipped)', time(3, () => execFileSync(nx, ['build', 'claude-code-image', '--skip-nx-cache'], quiet))],
-    ['nx build claude-code-image (cache hit)', time(3, () => execFileSync(nx, ['build', 'claude-code-image'], quiet))],
+    [
+      'composeImage + atomic write',
+      time(20, () => writeComposedImage(composeImage(image), join(out, 'dist'))),
+    ],
+    [
+      'image-layers compose (CLI, a fresh node)',
+      time(5, () =>
+        execFileSync(
+          'node',
+          [join(root, 'tools/image-layers/bin/image-layers.js'), 'compose', image, '--out', join(out, 'cli')],
+          quiet,
+        ),
+      ),
+    ],
+    [
+      'nx build claude-code-image (cache skipped)',
+      time(3, () => execFileSync(nx, ['build', 'claude-code-image', '--skip-nx-cache'], quiet)),
+    ],
+    [
+      'nx build claude-code-image (cache hit)',
+      time(3, () => execFileSync(nx, ['build', 'claude-code-image'], quiet)),
+    ],
   ];
   for (const [what, ms] of rows) console.log(`${what.padEnd(46)} ${ms.toFixed(1).padStart(8)} ms`);
 } finally {

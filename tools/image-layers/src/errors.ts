@@ -18,7 +18,13 @@ export class ImageLayersError extends Error {
   /** The layer (or image) the problem belongs to, when there is one. */
   readonly unit?: string;
 
-  constructor(details: { code: string; location: SourceLocation; message: string; fix: string; unit?: string }) {
+  constructor(details: {
+    code: string;
+    location: SourceLocation;
+    message: string;
+    fix: string;
+    unit?: string;
+  }) {
     super(details.message);
     this.name = 'ImageLayersError';
     this.code = details.code;

@@ -11,7 +11,13 @@ import { optionBindingErrors } from './options';
 export function checkLayer(dir: string): { layer: LoadedLayer; files: ContextFile[] } {
   const layer = loadLayer(dir);
   const { fragment, errors } = parseFragment(
-    { name: layer.name, kind: 'layer', file: layer.fragmentFile, text: layer.fragmentText, isBase: layer.manifest.base },
+    {
+      name: layer.name,
+      kind: 'layer',
+      file: layer.fragmentFile,
+      text: layer.fragmentText,
+      isBase: layer.manifest.base,
+    },
     // A layer checked alone does not know the WORKDIR earlier layers set; / is the Docker default.
     '/',
   );

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ImageLayersError, throwIfAny } from '../errors';
-import { findWorkspaceRoot, LAYERS_FOLDER, listLayerNames, loadImage, loadLayer, type LoadedImage, type LoadedLayer } from '../manifest/load';
+import {
+  findWorkspaceRoot,
+  LAYERS_FOLDER,
+  listLayerNames,
+  loadImage,
+  loadLayer,
+  type LoadedImage,
+  type LoadedLayer,
+} from '../manifest/load';
 import type { OptionValue } from '../manifest/schema';
 import { collectContextFiles, type ContextFile } from './context';
 import { parseFragment, type FragmentUnit, type ParsedFragment } from './fragment';
@@ -42,11 +50,16 @@ function closest(name: string, candidates: string[]): string | undefined {
     }
     return row[b.length]!;
   };
-  const best = candidates.map((candidate) => ({ candidate, score: distance(name, candidate) })).sort((a, b) => a.score - b.score)[0];
+  const best = candidates
+    .map((candidate) => ({ candidate, score: distance(name, candidate) }))
+    .sort((a, b) => a.score - b.score)[0];
   return best && best.score <= 3 ? best.candidate : undefined;
 }
 
-function loadListedLayers(root: string, image: LoadedImage): { layers: LoadedLayer[]; given: Record<string, OptionValue>[]; errors: ImageLayersError[] } {
+function loadListedLayers(
+  root: string,
+  image: LoadedImage,
+): { layers: LoadedLayer[]; given: Record<string, OptionValue>[]; errors: ImageLayersError[] } {
   const layers: LoadedLayer[] = [];
   const given: Record<string, OptionValue>[] = [];
   const errors: ImageLayersError[] = [];
@@ -62,7 +75,9 @@ function loadListedLayers(root: string, image: LoadedImage): { layers: LoadedLay
           unit: image.name,
           location: image.source.locate(['layers', index]),
           message: `no layer named "${name}" (no folder ${LAYERS_FOLDER}/${name})`,
-          fix: guess ? `did you mean "${guess}"? Layers here: ${known.join(', ')}` : `use one of: ${known.join(', ')}, or create ${LAYERS_FOLDER}/${name}`,
+          fix: guess
+            ? `did you mean "${guess}"? Layers here: ${known.join(', ')}`
+            : `use one of: ${known.join(', ')}, or create ${LAYERS_FOLDER}/${name}`,
         }),
       );
       return;
@@ -105,8 +120,16 @@ export function composeImage(imageDir: string): ComposedImage {
   if (errors.length === 0) errors.push(...requirementErrors(image, layers, allLayers));
 
   // Packages every unit declares go into the base layer's collecting option: one apt step for the image.
-  const packages = [...new Set([...layers.flatMap((layer) => layer.manifest.aptPackages), ...image.manifest.aptPackages])];
-  const collector = layers.find((layer) => layer.manifest.base && Object.values(layer.manifest.options).some((option) => option.type === 'string-list' && option.collects === 'aptPackages'));
+  const packages = [
+    ...new Set([...layers.flatMap((layer) => layer.manifest.aptPackages), ...image.manifest.aptPackages]),
+  ];
+  const collector = layers.find(
+    (layer) =>
+      layer.manifest.base &&
+      Object.values(layer.manifest.options).some(
+        (option) => option.type === 'string-list' && option.collects === 'aptPackages',
+      ),
+  );
   if (!collector && packages.length > 0 && layers.some((layer) => layer.manifest.base)) {
     const base = layers.find((layer) => layer.manifest.base)!;
     errors.push(
@@ -132,7 +155,16 @@ export function composeImage(imageDir: string): ComposedImage {
   };
 
   layers.forEach((layer, index) => {
-    const fragment = parse({ name: layer.name, kind: 'layer', file: layer.fragmentFile, text: layer.fragmentText, isBase: layer.manifest.base }, layer.dir);
+    const fragment = parse(
+      {
+        name: layer.name,
+        kind: 'layer',
+        file: layer.fragmentFile,
+        text: layer.fragmentText,
+        isBase: layer.manifest.base,
+      },
+      layer.dir,
+    );
     errors.push(...optionBindingErrors(fragment, layer.manifest.options, layer.source));
     const resolved = resolveOptions({
       layer: layer.name,
@@ -149,11 +181,22 @@ export function composeImage(imageDir: string): ComposedImage {
     }
     blocks.push({
       text: applyOptions(fragment, resolved.values),
-      block: { unit: layer.name, kind: 'layer', version: layer.manifest.version, source: relative(root, layer.fragmentFile) },
+      block: {
+        unit: layer.name,
+        kind: 'layer',
+        version: layer.manifest.version,
+        source: relative(root, layer.fragmentFile),
+      },
     });
   });
-  parse({ name: image.name, kind: 'image', file: image.fragmentFile, text: image.fragmentText, isBase: false }, image.dir);
-  blocks.push({ text: image.fragmentText, block: { unit: image.name, kind: 'image', source: relative(root, image.fragmentFile) } });
+  parse(
+    { name: image.name, kind: 'image', file: image.fragmentFile, text: image.fragmentText, isBase: false },
+    image.dir,
+  );
+  blocks.push({
+    text: image.fragmentText,
+    block: { unit: image.name, kind: 'image', source: relative(root, image.fragmentFile) },
+  });
 
   const context = collectContextFiles(units);
   errors.push(...context.errors);

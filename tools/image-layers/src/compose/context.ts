@@ -24,7 +24,11 @@ function walk(dir: string): string[] {
     .flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)]));
 }
 
-function filesOfSource(unitDir: string, source: CopySource, unit: string): { files: ContextFile[]; error?: ImageLayersError } {
+function filesOfSource(
+  unitDir: string,
+  source: CopySource,
+  unit: string,
+): { files: ContextFile[]; error?: ImageLayersError } {
   const filesDir = join(unitDir, FILES_FOLDER);
   const path = join(filesDir, source.path);
   if (!existsSync(path)) {
@@ -69,7 +73,9 @@ function chmodsExecutable(runBodies: string[], destination: string): boolean {
     body
       .split(/&&|\|\||;|\n/)
       .map((segment) => segment.replace(/\\$/, '').trim().split(/\s+/))
-      .some((words) => words[0] === 'chmod' && words.includes(destination) && words.slice(1).some(givesExecute)),
+      .some(
+        (words) => words[0] === 'chmod' && words.includes(destination) && words.slice(1).some(givesExecute),
+      ),
   );
 }
 
@@ -85,7 +91,8 @@ function scriptErrors(file: ContextFile, runBodies: string[]): ImageLayersError[
         code: 'crlf-script',
         unit: file.unit,
         location: { file: file.sourceFile, line, column: 1 },
-        message: 'the script has CRLF line endings: its shebang line ends in \\r and the kernel cannot find the interpreter',
+        message:
+          'the script has CRLF line endings: its shebang line ends in \\r and the kernel cannot find the interpreter',
         fix: `convert it to LF line endings (sed -i 's/\\r$//' ${file.sourceFile})`,
       }),
     );
@@ -108,7 +115,10 @@ function scriptErrors(file: ContextFile, runBodies: string[]): ImageLayersError[
  * The build-context files of every unit, each at the path its COPY names, with the checks that catch
  * the classic incidents: a missing source, two units shipping one path, a CRLF or non-executable script.
  */
-export function collectContextFiles(units: { dir: string; fragment: ParsedFragment }[]): { files: ContextFile[]; errors: ImageLayersError[] } {
+export function collectContextFiles(units: { dir: string; fragment: ParsedFragment }[]): {
+  files: ContextFile[];
+  errors: ImageLayersError[];
+} {
   const files: ContextFile[] = [];
   const errors: ImageLayersError[] = [];
   const owners = new Map<string, ContextFile>();

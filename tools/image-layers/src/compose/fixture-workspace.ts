@@ -18,25 +18,40 @@ export function validWorkspaceFiles(): Record<string, FixtureFile | null> {
       base: true,
       aptPackages: ['curl'],
       options: {
-        PACKAGES: { type: 'string-list', default: ['curl'], collects: 'aptPackages', description: 'packages' },
+        PACKAGES: {
+          type: 'string-list',
+          default: ['curl'],
+          collects: 'aptPackages',
+          description: 'packages',
+        },
         FLAVOUR: { type: 'string', default: 'plain', pattern: '[a-z]+', description: 'a flavour' },
       },
     }),
-    'packages/base/layer.Dockerfile': 'FROM debian:bookworm-slim\nARG PACKAGES=curl\nARG FLAVOUR=plain\nRUN apt-get update && apt-get install -y --no-install-recommends ${PACKAGES}\n',
+    'packages/base/layer.Dockerfile':
+      'FROM debian:bookworm-slim\nARG PACKAGES=curl\nARG FLAVOUR=plain\nRUN apt-get update && apt-get install -y --no-install-recommends ${PACKAGES}\n',
     'packages/user/layer.json': layer('user', { provides: ['user:agent'] }),
     'packages/user/layer.Dockerfile': 'RUN useradd -u 1000 -m agent\n',
     'packages/tools/layer.json': layer('tools', { requires: ['user:agent'], aptPackages: ['git'] }),
-    'packages/tools/layer.Dockerfile': 'COPY bin/hello /usr/local/bin/hello\nCOPY conf/tools.conf /etc/tools.conf\n',
+    'packages/tools/layer.Dockerfile':
+      'COPY bin/hello /usr/local/bin/hello\nCOPY conf/tools.conf /etc/tools.conf\n',
     'packages/tools/files/bin/hello': { text: '#!/bin/sh\necho hello\n', mode: 0o755 },
     'packages/tools/files/conf/tools.conf': 'answer=42\n',
-    'apps/img/image.json': JSON.stringify({ name: 'img', description: 'a fixture image', layers: ['base', 'user', 'tools'] }, null, 2),
+    'apps/img/image.json': JSON.stringify(
+      { name: 'img', description: 'a fixture image', layers: ['base', 'user', 'tools'] },
+      null,
+      2,
+    ),
     'apps/img/image.Dockerfile': 'COPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\n',
     'apps/img/files/start.sh': { text: '#!/bin/sh\nexec "$@"\n', mode: 0o755 },
   };
 }
 
 /** Writes a fixture workspace to a temp folder; `null` entries are left out. */
-export function makeFixtureWorkspace(overrides: Record<string, FixtureFile | null> = {}): { root: string; write(path: string, file: FixtureFile | null): void; cleanup(): void } {
+export function makeFixtureWorkspace(overrides: Record<string, FixtureFile | null> = {}): {
+  root: string;
+  write(path: string, file: FixtureFile | null): void;
+  cleanup(): void;
+} {
   const temp = makeTempDir('image-layers-fixture-');
   const write = (path: string, file: FixtureFile | null) => {
     const target = join(temp.path, path);

@@ -31,7 +31,12 @@ export interface ParsedFragment {
   workdirAfter: string;
 }
 
-function locationOf(unit: FragmentUnit, instruction: Instruction, line = instruction.getRange().start.line, character = 0): SourceLocation {
+function locationOf(
+  unit: FragmentUnit,
+  instruction: Instruction,
+  line = instruction.getRange().start.line,
+  character = 0,
+): SourceLocation {
   return { file: unit.file, line: line + 1, column: character + 1 };
 }
 
@@ -46,7 +51,11 @@ function syntaxErrors(unit: FragmentUnit): ImageLayersError[] {
         new ImageLayersError({
           code: 'invalid-instruction',
           unit: unit.name,
-          location: { file: unit.file, line: diagnostic.range.start.line - shift + 1, column: diagnostic.range.start.character + 1 },
+          location: {
+            file: unit.file,
+            line: diagnostic.range.start.line - shift + 1,
+            column: diagnostic.range.start.character + 1,
+          },
           message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
           fix: 'correct the instruction; the fragment must be valid Dockerfile syntax on its own',
         }),
@@ -88,7 +97,8 @@ function structureErrors(unit: FragmentUnit, instructions: Instruction[]): Image
     found.slice(allowed).forEach((instruction) =>
       errors.push(
         new ImageLayersError({
-          code: unit.kind === 'image' ? `second-${keyword.toLowerCase()}` : `${keyword.toLowerCase()}-in-layer`,
+          code:
+            unit.kind === 'image' ? `second-${keyword.toLowerCase()}` : `${keyword.toLowerCase()}-in-layer`,
           unit: unit.name,
           location: locationOf(unit, instruction),
           message:
@@ -106,7 +116,12 @@ function structureErrors(unit: FragmentUnit, instructions: Instruction[]): Image
   return errors;
 }
 
-function resolveDestination(destination: string, source: string, sourceCount: number, workdir: string): string {
+function resolveDestination(
+  destination: string,
+  source: string,
+  sourceCount: number,
+  workdir: string,
+): string {
   const absolute = destination.startsWith('/') ? destination : `${workdir.replace(/\/$/, '')}/${destination}`;
   const intoFolder = sourceCount > 1 || destination.endsWith('/') || destination === '.';
   const base = source.replace(/\/$/, '').split('/').pop() ?? source;
@@ -114,7 +129,11 @@ function resolveDestination(destination: string, source: string, sourceCount: nu
 }
 
 /** COPY and ADD sources from the build context (not --from=stage, not URLs), with where they land. */
-function copySources(unit: FragmentUnit, instructions: Instruction[], workdirBefore: string): { sources: CopySource[]; workdirAfter: string; errors: ImageLayersError[] } {
+function copySources(
+  unit: FragmentUnit,
+  instructions: Instruction[],
+  workdirBefore: string,
+): { sources: CopySource[]; workdirAfter: string; errors: ImageLayersError[] } {
   const sources: CopySource[] = [];
   const errors: ImageLayersError[] = [];
   let workdir = workdirBefore;
@@ -133,7 +152,12 @@ function copySources(unit: FragmentUnit, instructions: Instruction[], workdirBef
     const sourceArgs = args.slice(0, -1);
     for (const arg of sourceArgs) {
       const path = arg.getValue();
-      const location = locationOf(unit, instruction, arg.getRange().start.line, arg.getRange().start.character);
+      const location = locationOf(
+        unit,
+        instruction,
+        arg.getRange().start.line,
+        arg.getRange().start.character,
+      );
       if (/^[a-z]+:\/\//i.test(path)) continue;
       if (/[*?[]/.test(path) || path.startsWith('/') || path.split('/').includes('..')) {
         errors.push(
@@ -142,12 +166,16 @@ function copySources(unit: FragmentUnit, instructions: Instruction[], workdirBef
             unit: unit.name,
             location,
             message: `COPY source "${path}" is a wildcard, absolute or leaves files/`,
-            fix: 'name each file or folder by its path under this unit\'s files/ folder',
+            fix: "name each file or folder by its path under this unit's files/ folder",
           }),
         );
         continue;
       }
-      sources.push({ path: path.replace(/^\.\//, ''), destination: resolveDestination(destination, path, sourceArgs.length, workdir), location });
+      sources.push({
+        path: path.replace(/^\.\//, ''),
+        destination: resolveDestination(destination, path, sourceArgs.length, workdir),
+        location,
+      });
     }
   }
   return { sources, workdirAfter: workdir, errors };
@@ -158,7 +186,10 @@ function copySources(unit: FragmentUnit, instructions: Instruction[], workdirBef
  * (dockerfile-utils), FROM only in the base layer, ENTRYPOINT/CMD only in the image's own fragment.
  * Returns every problem found, so a user sees them all at once.
  */
-export function parseFragment(unit: FragmentUnit, workdirBefore: string): { fragment: ParsedFragment; errors: ImageLayersError[] } {
+export function parseFragment(
+  unit: FragmentUnit,
+  workdirBefore: string,
+): { fragment: ParsedFragment; errors: ImageLayersError[] } {
   const instructions = DockerfileParser.parse(unit.text).getInstructions();
   const args = new Map<string, Arg>();
   for (const instruction of instructions) {
@@ -167,9 +198,18 @@ export function parseFragment(unit: FragmentUnit, workdirBefore: string): { frag
     if (property) args.set(property.getName(), instruction as Arg);
   }
   const copies = copySources(unit, instructions, workdirBefore);
-  const runBodies = instructions.filter((i) => i.getKeyword() === 'RUN').map((i) => i.getArgumentsContent() ?? '');
+  const runBodies = instructions
+    .filter((i) => i.getKeyword() === 'RUN')
+    .map((i) => i.getArgumentsContent() ?? '');
   return {
-    fragment: { unit, instructions, args, copySources: copies.sources, runBodies, workdirAfter: copies.workdirAfter },
+    fragment: {
+      unit,
+      instructions,
+      args,
+      copySources: copies.sources,
+      runBodies,
+      workdirAfter: copies.workdirAfter,
+    },
     errors: [...syntaxErrors(unit), ...structureErrors(unit, instructions), ...copies.errors],
   };
 }

@@ -43,7 +43,9 @@ export function resolveOptions(args: {
           unit: args.layer,
           location,
           message: `layer "${args.layer}" has no option "${name}"`,
-          fix: known.length ? `use one of: ${known.join(', ')}` : `remove it: "${args.layer}" takes no options`,
+          fix: known.length
+            ? `use one of: ${known.join(', ')}`
+            : `remove it: "${args.layer}" takes no options`,
         }),
       );
       continue;
@@ -61,7 +63,11 @@ export function resolveOptions(args: {
       );
       continue;
     }
-    if (option.type === 'string' && option.pattern && !new RegExp(`^(?:${option.pattern})$`).test(value as string)) {
+    if (
+      option.type === 'string' &&
+      option.pattern &&
+      !new RegExp(`^(?:${option.pattern})$`).test(value as string)
+    ) {
       errors.push(
         new ImageLayersError({
           code: 'invalid-option',
@@ -82,7 +88,11 @@ export function resolveOptions(args: {
 }
 
 /** Every declared option must have its ARG in the fragment, with the manifest's default. */
-export function optionBindingErrors(fragment: ParsedFragment, declared: Record<string, LayerOption>, manifest: JsonSource): ImageLayersError[] {
+export function optionBindingErrors(
+  fragment: ParsedFragment,
+  declared: Record<string, LayerOption>,
+  manifest: JsonSource,
+): ImageLayersError[] {
   const errors: ImageLayersError[] = [];
   for (const [name, option] of Object.entries(declared)) {
     const arg = fragment.args.get(name);
@@ -99,7 +109,10 @@ export function optionBindingErrors(fragment: ParsedFragment, declared: Record<s
       continue;
     }
     const property = arg.getProperty();
-    if (property && property.getNameRange().end.line !== (property.getValueRange()?.end ?? property.getNameRange().end).line) {
+    if (
+      property &&
+      property.getNameRange().end.line !== (property.getValueRange()?.end ?? property.getNameRange().end).line
+    ) {
       errors.push(
         new ImageLayersError({
           code: 'option-arg-multiline',
@@ -138,7 +151,8 @@ export function applyOptions(fragment: ParsedFragment, values: Map<string, Optio
     const nameEnd = property.getNameRange().end;
     const valueEnd = property.getValueRange()?.end ?? nameEnd;
     const line = lines[nameEnd.line] ?? '';
-    lines[nameEnd.line] = `${line.slice(0, nameEnd.character)}=${renderOptionValue(value)}${line.slice(valueEnd.character)}`;
+    lines[nameEnd.line] =
+      `${line.slice(0, nameEnd.character)}=${renderOptionValue(value)}${line.slice(valueEnd.character)}`;
   }
   return lines.join('\n');
 }

@@ -3,7 +3,11 @@ import type { LoadedImage, LoadedLayer } from '../manifest/load';
 
 /** What a layer offers to those after it: its own name, its declared capabilities, its packages. */
 export function capabilitiesOf(layer: LoadedLayer): string[] {
-  return [layer.name, ...layer.manifest.provides, ...layer.manifest.aptPackages.map((pkg) => `apt:${pkg.split('=')[0]}`)];
+  return [
+    layer.name,
+    ...layer.manifest.provides,
+    ...layer.manifest.aptPackages.map((pkg) => `apt:${pkg.split('=')[0]}`),
+  ];
 }
 
 /**
@@ -11,7 +15,11 @@ export function capabilitiesOf(layer: LoadedLayer): string[] {
  * layer is the one base, no layer twice, and every requirement provided by a layer listed earlier.
  * `workspaceLayers` lets a message name the layer to add when none listed provides something.
  */
-export function requirementErrors(image: LoadedImage, layers: LoadedLayer[], workspaceLayers: () => LoadedLayer[]): ImageLayersError[] {
+export function requirementErrors(
+  image: LoadedImage,
+  layers: LoadedLayer[],
+  workspaceLayers: () => LoadedLayer[],
+): ImageLayersError[] {
   const errors: ImageLayersError[] = [];
   const at = (index: number) => image.source.locate(['layers', index]);
   const positionOf = new Map<string, number>();
@@ -65,13 +73,22 @@ export function requirementErrors(image: LoadedImage, layers: LoadedLayer[], wor
   }
 
   // Packages every layer declares are installed by the base layer, so they count as provided from the start.
-  const packages = [...layers.flatMap((layer) => layer.manifest.aptPackages), ...image.manifest.aptPackages].map((pkg) => `apt:${pkg.split('=')[0]}`);
+  const packages = [
+    ...layers.flatMap((layer) => layer.manifest.aptPackages),
+    ...image.manifest.aptPackages,
+  ].map((pkg) => `apt:${pkg.split('=')[0]}`);
   const providerIndex = new Map<string, number>(packages.map((capability) => [capability, 0]));
   layers.forEach((layer, index) => {
-    for (const capability of capabilitiesOf(layer)) if (!providerIndex.has(capability)) providerIndex.set(capability, index);
+    for (const capability of capabilitiesOf(layer))
+      if (!providerIndex.has(capability)) providerIndex.set(capability, index);
   });
 
-  const check = (requirer: string, requirements: string[], index: number, location: ReturnType<typeof at>) => {
+  const check = (
+    requirer: string,
+    requirements: string[],
+    index: number,
+    location: ReturnType<typeof at>,
+  ) => {
     for (const requirement of requirements) {
       const provider = providerIndex.get(requirement);
       if (provider !== undefined && provider < index) continue;
@@ -88,7 +105,9 @@ export function requirementErrors(image: LoadedImage, layers: LoadedLayer[], wor
         );
         continue;
       }
-      const candidates = workspaceLayers().filter((layer) => capabilitiesOf(layer).includes(requirement)).map((layer) => layer.name);
+      const candidates = workspaceLayers()
+        .filter((layer) => capabilitiesOf(layer).includes(requirement))
+        .map((layer) => layer.name);
       errors.push(
         new ImageLayersError({
           code: 'missing-requirement',

@@ -9,7 +9,15 @@ export function jsonSchemas(): Record<string, string> {
   const render = (schema: z.ZodType, title: string, description: string) =>
     `${JSON.stringify({ title, description, ...z.toJSONSchema(schema, { io: 'input' }) }, null, 2)}\n`;
   return {
-    'layer.schema.json': render(layerManifestSchema, 'image-layers layer.json', 'One image layer: what it is, needs, provides, installs and grants.'),
-    'image.schema.json': render(imageManifestSchema, 'image-layers image.json', 'An image app: its layers in build order, with their options.'),
+    'layer.schema.json': render(
+      layerManifestSchema,
+      'image-layers layer.json',
+      'One image layer: what it is, needs, provides, installs and grants.',
+    ),
+    'image.schema.json': render(
+      imageManifestSchema,
+      'image-layers image.json',
+      'An image app: its layers in build order, with their options.',
+    ),
   };
 }

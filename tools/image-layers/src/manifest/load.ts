@@ -117,7 +117,14 @@ export function loadLayer(dir: string): LoadedLayer {
     });
   }
   const fragmentFile = join(dir, LAYER_FRAGMENT);
-  return { name: manifest.name, dir, manifest, source, fragmentFile, fragmentText: readFragment(fragmentFile, manifest.name, manifestFile) };
+  return {
+    name: manifest.name,
+    dir,
+    manifest,
+    source,
+    fragmentFile,
+    fragmentText: readFragment(fragmentFile, manifest.name, manifestFile),
+  };
 }
 
 /** Loads and validates an image app's image.json and its own fragment. */
@@ -134,5 +141,12 @@ export function loadImage(dir: string): LoadedImage {
   const source = readJsonSource(manifestFile, basename(dir));
   const manifest = validate(imageManifestSchema, source, basename(dir));
   const fragmentFile = join(dir, manifest.fragment);
-  return { name: manifest.name, dir, manifest, source, fragmentFile, fragmentText: readFragment(fragmentFile, manifest.name, manifestFile) };
+  return {
+    name: manifest.name,
+    dir,
+    manifest,
+    source,
+    fragmentFile,
+    fragmentText: readFragment(fragmentFile, manifest.name, manifestFile),
+  };
 }

@@ -14,7 +14,13 @@ export interface ScriptRun {
 export async function runScript(
   file: string,
   args: string[] = [],
-  options: { env?: Record<string, string | undefined>; input?: string; cwd?: string; timeoutMs?: number; inheritEnv?: boolean } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    input?: string;
+    cwd?: string;
+    timeoutMs?: number;
+    inheritEnv?: boolean;
+  } = {},
 ): Promise<ScriptRun> {
   const baseEnv = options.inheritEnv
     ? process.env
