@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', '.nx/**', '**/files/**'] },
+  { ignores: ['**/node_modules/**', 'dist/**', '.nx/**', '.image-test/**', '**/files/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

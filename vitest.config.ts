@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    // .image-test holds the image tests' Debian root filesystem (with /proc mounted while it is made).
+    exclude: ['**/node_modules/**', '**/dist/**', '.nx/**', '.image-test/**'],
     // Script tests start real servers and processes; a slow CI core must not turn them red.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { ImageLayersError, ImageLayersErrors } from '../errors';
-import { checkLayer } from '../compose/check-layer';
+import { checkLayer, expectedLayerReadme } from '../compose/check-layer';
 import { composeImage } from '../compose/compose';
-import { findWorkspaceRoot } from '../manifest/load';
+import { findWorkspaceRoot, LAYERS_FOLDER, listLayerNames } from '../manifest/load';
 import { join, relative, resolve } from 'node:path';
 import { jsonSchemas } from '../manifest/json-schema';
 import { writeComposedImage, writeFileAtomic } from '../compose/write';
@@ -68,6 +68,21 @@ export async function main(argv: string[]): Promise<number> {
       const dir = resolve(projectDir);
       const root = findWorkspaceRoot(dir);
       exitCode = runProjectTests(root, dir, resolve(root, options.report));
+    });
+
+  program
+    .command('docs')
+    .description("write each layer's README.md from its layer.json and fragment")
+    .action(() => {
+      try {
+        const root = findWorkspaceRoot(process.cwd());
+        for (const name of listLayerNames(root)) {
+          const readme = expectedLayerReadme(join(root, LAYERS_FOLDER, name));
+          if (readme.existing !== readme.expected) writeFileAtomic(readme.file, readme.expected);
+        }
+      } catch (error) {
+        exitCode = fail(error);
+      }
     });
 
   program

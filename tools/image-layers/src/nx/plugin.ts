@@ -67,7 +67,8 @@ export const createNodes: CreateNodes = [
                   build: {
                     command: `${CLI} check {projectRoot}`,
                     cache: true,
-                    inputs: ['definition', ...machinery],
+                    // The generated README is checked too, so it is an input (but not part of the image).
+                    inputs: ['definition', '{projectRoot}/README.md', ...machinery],
                     outputs: [],
                   },
                   test: testTarget([]),
