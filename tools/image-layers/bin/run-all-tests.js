@@ -3,4 +3,7 @@
 'use strict';
 const { join } = require('node:path');
 require('./register-typescript');
-process.exitCode = require('../src/test-runner/run-all.ts').runAllTests(join(__dirname, '..', '..', '..'), process.argv.slice(2));
+process.exitCode = require('../src/test-runner/run-all.ts').runAllTests(
+  join(__dirname, '..', '..', '..'),
+  process.argv.slice(2),
+);
