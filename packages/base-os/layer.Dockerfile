@@ -1,5 +1,6 @@
 # BASE_IMAGE is declared before FROM so that tests and sibling templates can swap the base with --build-arg.
 ARG BASE_IMAGE=python:3.11-slim
+# hadolint ignore=IL1003 # the tag is the pin on purpose, so rebuilds pick up Debian security fixes; pass a digest-pinned BASE_IMAGE with --build-arg where a bit-for-bit rebuild matters.
 FROM ${BASE_IMAGE}
 # The composer fills APT_PACKAGES with the packages every layer of the image declares, so the whole image
 # pays for one apt-get update and one package list cleanup.

@@ -1,0 +1,97 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { parseThreshold, SEVERITIES, type Severity, type Threshold } from './types';
+
+/** What .hadolint.yaml says, in the keys this linter honours. */
+export interface LintConfig {
+  ignored: string[];
+  override: Partial<Record<Severity, string[]>>;
+  failureThreshold?: Threshold;
+  trustedRegistries: string[];
+  disableIgnorePragma: boolean;
+  /** The file it came from, when one was found. */
+  file?: string;
+}
+
+export const emptyConfig = (): LintConfig => ({
+  ignored: [],
+  override: {},
+  trustedRegistries: [],
+  disableIgnorePragma: false,
+});
+
+export class ConfigError extends Error {}
+
+const codes = (value: unknown, key: string, file: string): string[] => {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((code) => typeof code !== 'string'))
+    throw new ConfigError(`${file}: "${key}" must be a list of codes, e.g. [DL3008, IL1003]`);
+  return (value as string[]).map((code) => code.trim().toUpperCase());
+};
+
+export function parseConfig(text: string, file: string): LintConfig {
+  let value: unknown;
+  try {
+    value = parse(text) ?? {};
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(
+      `${file}: must be a YAML mapping (ignored:, override:, failure-threshold:, trustedRegistries:)`,
+    );
+  const raw = value as Record<string, unknown>;
+  const config = emptyConfig();
+  config.file = file;
+  config.ignored = codes(raw.ignored, 'ignored', file);
+  config.trustedRegistries = codes(raw.trustedRegistries, 'trustedRegistries', file).map((registry) =>
+    registry.toLowerCase(),
+  );
+  config.disableIgnorePragma = raw['disable-ignore-pragma'] === true;
+  if (raw.override !== undefined && raw.override !== null) {
+    if (typeof raw.override !== 'object' || Array.isArray(raw.override))
+      throw new ConfigError(
+        `${file}: "override" must map a severity (error, warning, info, style) to a list of codes`,
+      );
+    for (const [severity, list] of Object.entries(raw.override as Record<string, unknown>)) {
+      if (!(SEVERITIES as readonly string[]).includes(severity))
+        throw new ConfigError(
+          `${file}: "override.${severity}" is not a severity; use error, warning, info or style`,
+        );
+      config.override[severity as Severity] = codes(list, `override.${severity}`, file);
+    }
+  }
+  if (raw['failure-threshold'] !== undefined) {
+    const threshold = parseThreshold(String(raw['failure-threshold']));
+    if (!threshold)
+      throw new ConfigError(`${file}: "failure-threshold" must be error, warning, info, style or none`);
+    config.failureThreshold = threshold;
+  }
+  return config;
+}
+
+/** The nearest .hadolint.yaml (or .yml) from `from` upwards, as hadolint users keep it at a repository's root. */
+export function findConfigFile(from: string): string | undefined {
+  let dir = resolve(from);
+  for (;;) {
+    for (const name of ['.hadolint.yaml', '.hadolint.yml'])
+      if (existsSync(join(dir, name))) return join(dir, name);
+    if (existsSync(join(dir, '.git')) || existsSync(join(dir, 'nx.json')) || dirname(dir) === dir)
+      return undefined;
+    dir = dirname(dir);
+  }
+}
+
+export function loadConfig(file: string | undefined): LintConfig {
+  if (!file) return emptyConfig();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `${file}: cannot read the config: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  return parseConfig(text, file);
+}

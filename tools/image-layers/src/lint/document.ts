@@ -1,0 +1,169 @@
+import { DockerfileParser, type From, type Instruction } from 'dockerfile-ast';
+import { runBody, type RunBody } from './run-body';
+import { parseShell, type ShellScript } from './shell';
+import type { Position } from './types';
+
+export const KNOWN_INSTRUCTIONS = new Set([
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+]);
+
+/** A RUN's script, parsed, with a way back from a script offset to the Dockerfile. */
+export interface RunShell {
+  body: RunBody;
+  shell: ShellScript;
+  at(offset: number): Position;
+}
+
+export interface LintInstruction {
+  index: number;
+  /** Upper case, as Docker reads it. */
+  keyword: string;
+  node: Instruction;
+  /** 0-based first and last line. */
+  line: number;
+  endLine: number;
+  /** Index into `stages`; -1 before the first FROM. */
+  stage: number;
+  /** The parsed script of a shell-form RUN (also of ONBUILD RUN). */
+  run?: RunShell;
+}
+
+export interface Stage {
+  from: From;
+  alias?: string;
+}
+
+export interface Comment {
+  line: number;
+  /** The text after `#`, trimmed. */
+  text: string;
+}
+
+export interface LintDocument {
+  text: string;
+  lines: string[];
+  instructions: LintInstruction[];
+  stages: Stage[];
+  /** Comment lines outside instructions (pragmas live here). */
+  comments: Comment[];
+  /** Whether the text looks like a binary file rather than a Dockerfile. */
+  binary: boolean;
+  positionAt(offset: number): Position;
+  offsetOf(position: Position): number;
+  /** The instruction whose lines include `line`, if any. */
+  instructionAt(line: number): LintInstruction | undefined;
+}
+
+/** Control characters no text file has (tab, newline and carriage return left out) and the UTF-8 replacement character. */
+// eslint-disable-next-line no-control-regex
+const BINARY_BYTES = /[\u0001-\u0008\u000e-\u001f\ufffd]/g;
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Parses Dockerfile text (dockerfile-ast never throws) and every RUN body (tree-sitter-bash). */
+export function parseDocument(text: string): LintDocument {
+  const starts = lineStarts(text);
+  const offsetOf = (position: Position) =>
+    Math.min((starts[position.line] ?? text.length) + position.column, text.length);
+  const positionAt = (offset: number): Position => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low, column: offset - starts[low]! };
+  };
+  const dockerfile = DockerfileParser.parse(text);
+  const escape = dockerfile.getEscapeCharacter();
+  const stages: Stage[] = [];
+  const instructions: LintInstruction[] = [];
+  const owner: (LintInstruction | undefined)[] = new Array(starts.length);
+  const index = {
+    text,
+    offsetOf: (p: { line: number; character: number }) =>
+      Math.min((starts[p.line] ?? text.length) + p.character, text.length),
+  };
+  for (const node of dockerfile.getInstructions()) {
+    const keyword = node.getKeyword().toUpperCase();
+    if (keyword === 'FROM') {
+      const from = node as From;
+      stages.push({ from, alias: from.getBuildStage() ?? undefined });
+    }
+    const range = node.getRange();
+    const instruction: LintInstruction = {
+      index: instructions.length,
+      keyword,
+      node,
+      line: range.start.line,
+      endLine: range.end.line,
+      stage: stages.length - 1,
+    };
+    const runNode = keyword === 'RUN' ? node : keyword === 'ONBUILD' ? onbuildRun(node) : undefined;
+    if (runNode) {
+      const body = runBody(index, runNode, escape);
+      if (body) {
+        const shell = body.notShell
+          ? { source: '', commands: [], pipes: [], fallbacks: [], variables: [], errors: [] }
+          : parseShell(body.script);
+        instruction.run = {
+          body,
+          shell,
+          at: (offset) =>
+            positionAt(body.origin[Math.min(offset, body.origin.length - 1)] ?? index.offsetOf(range.start)),
+        };
+      }
+    }
+    instructions.push(instruction);
+    for (let line = instruction.line; line <= instruction.endLine; line++) owner[line] = instruction;
+  }
+  const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
+  // Read from the lines, not from dockerfile-ast's comments: it takes a first-line `# hadolint ...` for a parser directive.
+  const comments = lines.flatMap((line, index) => {
+    const match = owner[index] ? null : /^\s*#(.*)$/.exec(line);
+    return match ? [{ line: index, text: match[1]!.trim() }] : [];
+  });
+  const binary =
+    text.includes('\u0000') || (text.match(BINARY_BYTES)?.length ?? 0) > Math.max(8, text.length / 100);
+  return {
+    text,
+    lines,
+    instructions,
+    stages,
+    comments,
+    binary,
+    positionAt,
+    offsetOf,
+    instructionAt: (line) => owner[line],
+  };
+}
+
+/** `ONBUILD RUN ...`: the trigger instruction, when it is a RUN. */
+function onbuildRun(node: Instruction): Instruction | undefined {
+  const trigger = (
+    node as unknown as { getTriggerInstruction?(): Instruction | null }
+  ).getTriggerInstruction?.();
+  return trigger && trigger.getKeyword().toUpperCase() === 'RUN' ? trigger : undefined;
+}

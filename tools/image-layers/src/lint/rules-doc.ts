@@ -1,0 +1,30 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RULES } from './rules';
+
+// docs/rules.md is generated from the rules' own one-line docs, so the list cannot drift from the code.
+// Regenerate: node -r ./tools/image-layers/bin/register-typescript.js tools/image-layers/src/lint/rules-doc.ts
+
+export const RULES_DOC = join(__dirname, '..', '..', 'docs', 'rules.md');
+
+export function rulesMarkdown(): string {
+  const row = (code: string, severity: string, doc: string) =>
+    `| ${code} | ${severity} | ${doc.replace(/\|/g, '\\|')} |`;
+  return [
+    '<!-- Generated from tools/image-layers/src/lint/rules/*.ts by src/lint/rules-doc.ts: do not edit. -->',
+    '# Lint rules',
+    '',
+    '`npx image-layers lint [--format tty|json|sarif] [--failure-threshold LEVEL] PATH...` lints Dockerfiles, layer folders',
+    "(the fragment, plus shellcheck on the layer's scripts) and image folders (composed in memory, each finding reported at",
+    "the fragment line that produced it). DL codes are hadolint's, with its semantics, so `# hadolint ignore=` pragmas and",
+    '`.hadolint.yaml` (`ignored`, `override`, `failure-threshold`, `trustedRegistries`) carry over; IL codes are ours, for what',
+    'hadolint cannot see; SC codes come from shellcheck.',
+    '',
+    '| code | severity | rule |',
+    '| --- | --- | --- |',
+    ...RULES.map((rule) => row(rule.code, rule.severity, rule.doc)),
+    '',
+  ].join('\n');
+}
+
+if (require.main === module) writeFileSync(RULES_DOC, rulesMarkdown());

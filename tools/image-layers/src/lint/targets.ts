@@ -1,0 +1,120 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { composeImage } from '../compose/compose';
+import { FILES_FOLDER } from '../compose/context';
+import { PROVENANCE_FILE } from '../compose/write';
+import { ImageLayersError, ImageLayersErrors } from '../errors';
+import {
+  findWorkspaceRoot,
+  IMAGE_MANIFEST,
+  LAYER_FRAGMENT,
+  LAYER_MANIFEST,
+  loadImage,
+  loadLayer,
+} from '../manifest/load';
+import type { LintConfig } from './config';
+import { applyConfig, lintText, sortFindings } from './engine';
+import { ruleByCode } from './rules';
+import { secretsInFiles, shellcheck, unitFiles } from './scripts';
+import type { Finding, UnitSpan } from './types';
+import { unitOfImageFragment, unitOfLayer, unitsOfComposed, unitsOfProvenance } from './units';
+
+/** A path that cannot be linted: missing, unreadable, or neither a Dockerfile nor a layer or image folder. */
+export class LintUsageError extends Error {}
+
+interface LintJob {
+  text: string;
+  file: string;
+  units: UnitSpan[];
+  /** The unit's files/ folder: its scripts are shellchecked and its files searched for credentials. */
+  filesDir?: string;
+}
+
+function workspaceRootOf(path: string): string {
+  try {
+    return findWorkspaceRoot(path);
+  } catch {
+    return process.cwd();
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new LintUsageError(
+      `${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+}
+
+/** What `lint PATH` lints: a layer folder, an image folder (composed in memory), or a Dockerfile. */
+function jobFor(path: string): LintJob {
+  const full = resolve(path);
+  if (!existsSync(full)) throw new LintUsageError(`${path}: no such file or folder`);
+  if (statSync(full).isDirectory()) {
+    if (existsSync(join(full, LAYER_MANIFEST))) {
+      const layer = loadLayer(full);
+      return {
+        text: layer.fragmentText,
+        file: layer.fragmentFile,
+        units: [unitOfLayer(layer)],
+        filesDir: join(full, FILES_FOLDER),
+      };
+    }
+    if (existsSync(join(full, IMAGE_MANIFEST))) {
+      const composed = composeImage(full);
+      return {
+        text: composed.dockerfile,
+        file: join(full, 'Dockerfile (composed)'),
+        units: unitsOfComposed(composed, workspaceRootOf(full)),
+        filesDir: join(full, FILES_FOLDER),
+      };
+    }
+    if (existsSync(join(full, 'Dockerfile'))) return jobFor(join(full, 'Dockerfile'));
+    throw new LintUsageError(
+      `${path}: a folder without layer.json, image.json or Dockerfile; pass a Dockerfile, a layer or an image folder`,
+    );
+  }
+  const text = readText(full);
+  const dir = dirname(full);
+  if (basename(full) === LAYER_FRAGMENT && existsSync(join(dir, LAYER_MANIFEST)))
+    return { text, file: full, units: [unitOfLayer(loadLayer(dir))] };
+  if (existsSync(join(dir, IMAGE_MANIFEST)) && loadImage(dir).fragmentFile === full)
+    return { text, file: full, units: [unitOfImageFragment(basename(dir), full, text)] };
+  if (existsSync(join(dir, PROVENANCE_FILE)))
+    return { text, file: full, units: unitsOfProvenance(join(dir, PROVENANCE_FILE), workspaceRootOf(dir)) };
+  return { text, file: full, units: [] };
+}
+
+/** A layer or image that does not load or compose is reported as findings at the composer's locations. */
+function compositionFindings(error: ImageLayersError | ImageLayersErrors): Finding[] {
+  const rule = ruleByCode.get('IL0007')!;
+  return (error instanceof ImageLayersErrors ? error.errors : [error]).map((problem) => ({
+    file: problem.location.file,
+    line: problem.location.line ?? 1,
+    column: problem.location.column ?? 1,
+    code: rule.code,
+    severity: rule.severity,
+    message: `${problem.code}: ${problem.message} (fix: ${problem.fix})`,
+  }));
+}
+
+/** Lints one path (see jobFor) with the given config; throws LintUsageError for what cannot be linted. */
+export async function lintPath(path: string, config: LintConfig): Promise<Finding[]> {
+  let job: LintJob;
+  try {
+    job = jobFor(path);
+  } catch (error) {
+    if (error instanceof ImageLayersError || error instanceof ImageLayersErrors)
+      return applyConfig(compositionFindings(error), config);
+    throw error;
+  }
+  const findings = await lintText({ text: job.text, file: job.file, units: job.units, config });
+  if (!job.filesDir) return findings;
+  const files = unitFiles(job.filesDir);
+  return sortFindings([
+    ...findings,
+    ...applyConfig([...shellcheck(files.scripts), ...secretsInFiles(files.texts)], config),
+  ]);
+}
