@@ -46,6 +46,34 @@ describe("claude-code-image's place in the Nx graph", () => {
     ]);
   });
 
+  test('every layer and image has an image-test target, the image an image target; a change to agent-user reaches the layers built on it', async () => {
+    const imageTests = await nx('show', 'projects', '--with-target', 'image-test', '--json');
+    expect((JSON.parse(imageTests.stdout) as string[]).sort()).toEqual([
+      'adapter',
+      'agent-user',
+      'base-os',
+      'claude-code-image',
+      'git-auth',
+      'python-runtime',
+      't4-escalation',
+    ]);
+    const images = await nx('show', 'projects', '--with-target', 'image', '--json');
+    expect(JSON.parse(images.stdout)).toEqual(['claude-code-image']);
+    // t4-escalation's image test builds it on agent-user (user:agent): the edge makes `nx affected` follow.
+    const affected = await nx(
+      'show',
+      'projects',
+      '--affected',
+      '--files=packages/agent-user/layer.Dockerfile',
+      '--json',
+    );
+    expect((JSON.parse(affected.stdout) as string[]).sort()).toEqual([
+      'agent-user',
+      'claude-code-image',
+      't4-escalation',
+    ]);
+  });
+
   test('a change to the askpass script affects exactly git-auth and claude-code-image', async () => {
     const result = await nx(
       'show',

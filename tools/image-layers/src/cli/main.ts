@@ -7,6 +7,9 @@ import { join, relative, resolve } from 'node:path';
 import { jsonSchemas } from '../manifest/json-schema';
 import { writeComposedImage, writeFileAtomic } from '../compose/write';
 import { runProjectTests } from '../test-runner/run-project-tests';
+import { registerLintCommand } from '../lint/cli';
+import { runImageTest } from '../image-test/run';
+import { buildImage, ImageBuildError } from '../image/build-image';
 
 /** Exit codes: 0 done, 1 a problem in the user's layers or images, 2 a usage error. */
 function fail(error: unknown): number {
@@ -71,6 +74,64 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('image-test')
+    .description(
+      'build a layer (on the local base, with the layers it requires) or an image, and assert test/image-test.json inside it',
+    )
+    .argument('<project-dir>', 'a layer or image folder with test/image-test.json')
+    .requiredOption('--report <file>', 'where to write the JSON counts, relative to the workspace root')
+    .action(async (projectDir: string, options: { report: string }) => {
+      const dir = resolve(projectDir);
+      const root = findWorkspaceRoot(dir);
+      exitCode = await runImageTest(root, dir, resolve(root, options.report));
+    });
+
+  program
+    .command('image')
+    .description(
+      'docker build of a composed image (buildx where present), e.g. for `nx run claude-code-image:image`',
+    )
+    .argument('<image-dir>', 'the image app folder, e.g. apps/claude-code-image')
+    .option('--context <dir>', 'the composed build context (default: dist/<image-dir>)')
+    .option('--tags <tags...>', "tags (default: image.json's tags); repeat or separate with commas")
+    .option('--buildArgs <pairs...>', 'build arguments NAME=value, e.g. RUNTIME_VERSION=0.1.30')
+    .option('--cacheFrom <sources...>', 'cache sources (image refs; buildx: type=registry,ref=...)')
+    .option('--cacheTo <destination>', 'cache export (needs buildx), e.g. type=local,dest=/tmp/cache')
+    .option('--platform <platform>', 'target platform, e.g. linux/amd64')
+    .action(
+      async (
+        imageDir: string,
+        options: {
+          context?: string;
+          tags?: string[];
+          buildArgs?: string[];
+          cacheFrom?: string[];
+          cacheTo?: string;
+          platform?: string;
+        },
+      ) => {
+        const split = (values?: string[]) => values?.flatMap((value) => value.split(',')).filter(Boolean);
+        try {
+          const dir = resolve(imageDir);
+          const root = findWorkspaceRoot(dir);
+          exitCode = await buildImage(root, dir, {
+            ...options,
+            context: options.context && resolve(options.context),
+            tags: split(options.tags),
+            buildArgs: split(options.buildArgs),
+            cacheFrom: options.cacheFrom,
+          });
+        } catch (error) {
+          if (!(error instanceof ImageBuildError)) exitCode = fail(error);
+          else {
+            process.stderr.write(`error: ${error.message}\n`);
+            exitCode = 1;
+          }
+        }
+      },
+    );
+
+  program
     .command('docs')
     .description("write each layer's README.md from its layer.json and fragment")
     .action(() => {
@@ -84,6 +145,10 @@ export async function main(argv: string[]): Promise<number> {
         exitCode = fail(error);
       }
     });
+
+  registerLintCommand(program, (code) => {
+    exitCode = Math.max(exitCode, code);
+  });
 
   program
     .command('schemas')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { imageTestSchema } from '../image-test/schema';
 import { imageManifestSchema, layerManifestSchema } from './schema';
 
 /**
@@ -18,6 +19,11 @@ export function jsonSchemas(): Record<string, string> {
       imageManifestSchema,
       'image-layers image.json',
       'An image app: its layers in build order, with their options.',
+    ),
+    'image-test.schema.json': render(
+      imageTestSchema,
+      'image-layers test/image-test.json',
+      'What a layer or an image leaves in a built image: files, users, groups, commands, processes, containers.',
     ),
   };
 }

@@ -56,7 +56,7 @@ export function listLayerNames(workspaceRoot: string): string[] {
     .sort();
 }
 
-function validate<T extends z.ZodType>(schema: T, source: JsonSource, unit: string): z.output<T> {
+export function validate<T extends z.ZodType>(schema: T, source: JsonSource, unit: string): z.output<T> {
   const result = schema.safeParse(source.value);
   if (result.success) return result.data;
   throwIfAny(

@@ -14,7 +14,9 @@ const capability = z
 
 /** Option names are the names of the ARG instructions they set in the fragment. */
 export const optionNamePattern = /^[A-Z][A-Z0-9_]*$/;
-const optionName = z.string().regex(optionNamePattern, 'an option is named after its ARG: upper case, digits, _');
+const optionName = z
+  .string()
+  .regex(optionNamePattern, 'an option is named after its ARG: upper case, digits, _');
 
 const aptPackageName = z
   .string()
@@ -39,6 +41,18 @@ const stringListOption = z.strictObject({
 });
 export const layerOption = z.discriminatedUnion('type', [stringOption, booleanOption, stringListOption]);
 
+/** Hosts a build reaches, so a test can say by name which step it cannot run offline. */
+const networkSteps = z
+  .array(
+    z.strictObject({
+      host: z.string().min(1),
+      step: z.string().min(1),
+      /** The boolean option that turns this step off, when there is one. */
+      option: optionName.optional(),
+    }),
+  )
+  .default([]);
+
 export const layerManifestSchema = z.strictObject({
   $schema: z.string().optional(),
   name: kebabName,
@@ -55,16 +69,7 @@ export const layerManifestSchema = z.strictObject({
   /** Typed build options, each bound to the fragment's ARG of the same name. */
   options: z.record(optionName, layerOption).default({}),
   /** Hosts the build reaches, so a test can say by name which step it cannot run offline. */
-  network: z
-    .array(
-      z.strictObject({
-        host: z.string().min(1),
-        step: z.string().min(1),
-        /** The boolean option that turns this step off, when there is one. */
-        option: optionName.optional(),
-      }),
-    )
-    .default([]),
+  network: networkSteps,
   /** Privileges this layer grants on purpose, each with its reason, so none is granted silently. */
   grants: z
     .array(
@@ -81,7 +86,9 @@ export const layerManifestSchema = z.strictObject({
 type OptionValueType = string | boolean | string[];
 const anyOptionValue = z
   .unknown()
-  .describe('a string, a boolean or a list of strings, as the layer declares the option') as unknown as z.ZodType<OptionValueType>;
+  .describe(
+    'a string, a boolean or a list of strings, as the layer declares the option',
+  ) as unknown as z.ZodType<OptionValueType>;
 
 const layerReference = z.union([
   kebabName,
@@ -100,6 +107,8 @@ export const imageManifestSchema = z.strictObject({
   requires: z.array(capability).default([]),
   /** Debian packages the image's own fragment needs, merged into the base layer's apt step. */
   aptPackages: z.array(aptPackageName).default([]),
+  /** Hosts the image's own fragment reaches when it builds. */
+  network: networkSteps,
   /** Tags `nx run <image>:image` gives the built image. */
   tags: z.array(z.string().min(1)).default([]),
 });

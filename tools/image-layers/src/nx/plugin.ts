@@ -8,6 +8,7 @@ import {
   type RawProjectGraphDependency,
   type TargetConfiguration,
 } from '@nx/devkit';
+import { summarizeLayer, testChain, type LayerSummary } from '../image-test/chain';
 
 // The Nx plugin: every folder with a layer.json or image.json becomes a project whose targets are
 // inferred here, so no layer needs a project.json. Project names are the manifests' names, which the
@@ -33,6 +34,78 @@ function readName(file: string): string | undefined {
   } catch {
     return undefined; // A broken manifest still gets a project; its build target reports the error.
   }
+}
+
+/** What an image test runs on: the harness, the composer and the engine script, not the linter or docs. */
+const imageTestMachinery = [
+  '{workspaceRoot}/tools/image-layers/src/{image-test,compose,manifest,testing,cli}/**/*',
+  '{workspaceRoot}/tools/image-layers/src/errors.ts',
+  '!{workspaceRoot}/tools/image-layers/src/**/*.test.ts',
+  '{workspaceRoot}/tools/image-layers/bin/*',
+];
+
+/** A project's test/image-test.json and the stand-ins it mounts, read leniently (the target reports a broken file). */
+function readImageTest(projectDir: string): { layers?: string[]; standIns: string[] } {
+  try {
+    const spec = JSON.parse(readFileSync(join(projectDir, 'test/image-test.json'), 'utf8')) as {
+      layers?: unknown;
+      standIns?: { source?: unknown }[];
+    };
+    const layers = Array.isArray(spec.layers)
+      ? spec.layers.filter((name): name is string => typeof name === 'string')
+      : undefined;
+    const standIns = (Array.isArray(spec.standIns) ? spec.standIns : [])
+      .map((standIn) => standIn?.source)
+      .filter((source): source is string => typeof source === 'string');
+    return { layers, standIns };
+  } catch {
+    return { standIns: [] };
+  }
+}
+
+/**
+ * Builds the project into an image on the local base and asserts its test/image-test.json inside it. Layers wait
+ * for the image tests of the layers they build on, so those layers' steps come from the engine's cache.
+ */
+function imageTestTarget(projectDir: string, dependsOn: string[]): TargetConfiguration {
+  const standIns = readImageTest(projectDir).standIns.flatMap((source) => [
+    `{projectRoot}/test/${source}`,
+    `{projectRoot}/test/${source}/**/*`,
+  ]);
+  return {
+    command: `${CLI} image-test {projectRoot} --report ${testReportPath('{projectName}.image-test')}`,
+    cache: true,
+    dependsOn,
+    inputs: [
+      'definition',
+      '^definition',
+      'imageTestData',
+      '^imageTestData',
+      ...standIns,
+      ...imageTestMachinery,
+      { env: 'IMAGE_TEST_REACHABLE_HOSTS' },
+    ],
+    outputs: [`{workspaceRoot}/${testReportPath('{projectName}.image-test')}`],
+  };
+}
+
+/** `image-layers lint`: a layer's fragment and scripts, or an image composed in memory and reported at its fragments. */
+function lintTarget(extraInputs: string[]): TargetConfiguration {
+  return {
+    command: `${CLI} lint {projectRoot}`,
+    cache: true,
+    inputs: [
+      'definition',
+      ...extraInputs,
+      '{workspaceRoot}/.hadolint.y*ml',
+      '{workspaceRoot}/{packages,apps}/.hadolint.y*ml',
+      '{projectRoot}/.hadolint.y*ml',
+      ...machinery,
+      { externalDependencies: ['dockerfile-ast', 'web-tree-sitter', 'tree-sitter-bash', 'yaml'] },
+      { runtime: 'shellcheck --version' },
+    ],
+    outputs: [],
+  };
 }
 
 function testTarget(extraInputs: string[]): TargetConfiguration {
@@ -61,7 +134,13 @@ export const createNodes: CreateNodes = [
                 tags: ['type:image-layer'],
                 namedInputs: {
                   // What the layer puts into an image; its tests are deliberately not part of it.
-                  definition: ['{projectRoot}/layer.json', '{projectRoot}/layer.Dockerfile', '{projectRoot}/files/**/*'],
+                  definition: [
+                    '{projectRoot}/layer.json',
+                    '{projectRoot}/layer.Dockerfile',
+                    '{projectRoot}/files/**/*',
+                  ],
+                  // What its image test asserts, and how a layer built on it does without unreachable hosts.
+                  imageTestData: ['{projectRoot}/test/image-test.json'],
                 },
                 targets: {
                   build: {
@@ -72,6 +151,8 @@ export const createNodes: CreateNodes = [
                     outputs: [],
                   },
                   test: testTarget([]),
+                  lint: lintTarget([]),
+                  'image-test': imageTestTarget(join(context.workspaceRoot, root), ['^image-test']),
                 },
               },
             },
@@ -84,7 +165,12 @@ export const createNodes: CreateNodes = [
               projectType: 'application',
               tags: ['type:image'],
               namedInputs: {
-                definition: ['{projectRoot}/image.json', '{projectRoot}/*.Dockerfile', '{projectRoot}/files/**/*'],
+                definition: [
+                  '{projectRoot}/image.json',
+                  '{projectRoot}/*.Dockerfile',
+                  '{projectRoot}/files/**/*',
+                ],
+                imageTestData: ['{projectRoot}/test/image-test.json'],
               },
               targets: {
                 build: {
@@ -96,6 +182,16 @@ export const createNodes: CreateNodes = [
                 },
                 // An image's tests read the composed result of its layers, so layer changes rerun them.
                 test: testTarget(['^definition']),
+                // The composed Dockerfile is linted in memory, so it needs no build first.
+                lint: lintTarget(['^definition']),
+                // Its apt step differs from every layer's, so it shares no build with them: it runs alongside.
+                'image-test': imageTestTarget(join(context.workspaceRoot, root), []),
+                // For users: docker build of the composed context; never cached (the result lives in the engine).
+                image: {
+                  command: `${CLI} image {projectRoot} --context dist/{projectRoot}`,
+                  cache: false,
+                  dependsOn: ['build'],
+                },
               },
             },
           },
@@ -107,16 +203,24 @@ export const createNodes: CreateNodes = [
     ),
 ];
 
-/** Edges image -> layer for every layer image.json lists, so `nx affected` follows a layer change to its images. */
+/**
+ * Edges image -> layer for every layer image.json lists, so `nx affected` follows a layer change to its images;
+ * and layer -> layer for the layers its image test builds it on (the base, what `requires` resolves to).
+ */
 export const createDependencies: CreateDependencies = (_options, context) => {
-  const rootOf = new Map(Object.entries(context.projects).map(([key, project]) => [project.name ?? key, project.root]));
+  const rootOf = new Map(
+    Object.entries(context.projects).map(([key, project]) => [project.name ?? key, project.root]),
+  );
   const dependencies: RawProjectGraphDependency[] = [];
   for (const [key, project] of Object.entries(context.projects)) {
     const manifest = `${project.root}/image.json`;
-    if (!context.fileMap.projectFileMap[project.name ?? key]?.some((file) => file.file === manifest)) continue;
+    if (!context.fileMap.projectFileMap[project.name ?? key]?.some((file) => file.file === manifest))
+      continue;
     let layers: unknown;
     try {
-      layers = (JSON.parse(readFileSync(join(context.workspaceRoot, manifest), 'utf8')) as { layers?: unknown }).layers;
+      layers = (
+        JSON.parse(readFileSync(join(context.workspaceRoot, manifest), 'utf8')) as { layers?: unknown }
+      ).layers;
     } catch {
       continue; // The image's build target reports the broken manifest with its line.
     }
@@ -124,7 +228,37 @@ export const createDependencies: CreateDependencies = (_options, context) => {
     for (const entry of layers) {
       const layer = typeof entry === 'string' ? entry : (entry as { layer?: unknown })?.layer;
       if (typeof layer !== 'string' || !rootOf.has(layer)) continue;
-      dependencies.push({ source: project.name ?? key, target: layer, type: DependencyType.static, sourceFile: manifest });
+      dependencies.push({
+        source: project.name ?? key,
+        target: layer,
+        type: DependencyType.static,
+        sourceFile: manifest,
+      });
+    }
+  }
+  const layers = new Map<string, { summary: LayerSummary; root: string }>();
+  for (const project of Object.values(context.projects)) {
+    try {
+      const summary = summarizeLayer(
+        JSON.parse(readFileSync(join(context.workspaceRoot, project.root, 'layer.json'), 'utf8')),
+      );
+      if (summary && rootOf.get(summary.name) === project.root)
+        layers.set(summary.name, { summary, root: project.root });
+    } catch {
+      // Not a layer, or a broken manifest its build target reports.
+    }
+  }
+  const summaries = [...layers.values()].map((layer) => layer.summary);
+  for (const [name, { root }] of layers) {
+    const chain = testChain(summaries, name, readImageTest(join(context.workspaceRoot, root)).layers);
+    if ('error' in chain) continue; // The image-test target reports it, with its fix.
+    for (const target of chain.layers.filter((layer) => layer !== name)) {
+      dependencies.push({
+        source: name,
+        target,
+        type: DependencyType.static,
+        sourceFile: `${root}/layer.json`,
+      });
     }
   }
   return dependencies;

@@ -17,13 +17,31 @@ export function runAllTests(root: string, extraNxArgs: string[]): number {
     return 1;
   }
   rmSync(join(root, REPORTS), { recursive: true, force: true });
+  // Image tests need a Docker engine and the local base: brought up when missing (as root; otherwise each image
+  // test fails saying how), and stopped afterwards when this run started them.
+  const imageTestEnv = join(root, 'tools/image-layers/bin/image-test-env.sh');
+  const engineWasUp = spawnSync(imageTestEnv, ['status'], { stdio: 'ignore' }).status === 0;
+  if (!engineWasUp) spawnSync(imageTestEnv, ['start'], { stdio: 'inherit' });
   const nx = spawnSync(
     join(root, 'node_modules/.bin/nx'),
-    ['run-many', '-t', 'build', 'lint', 'test', '--parallel=2', '--outputStyle=static', ...extraNxArgs],
+    [
+      'run-many',
+      '-t',
+      'build',
+      'lint',
+      'test',
+      'image-test',
+      '--parallel=2',
+      '--outputStyle=static',
+      ...extraNxArgs,
+    ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, NX_TUI: 'false' } },
   );
+  if (!engineWasUp) spawnSync(imageTestEnv, ['stop'], { stdio: 'inherit' });
   const reports = existsSync(join(root, REPORTS))
-    ? readdirSync(join(root, REPORTS)).map((file) => JSON.parse(readFileSync(join(root, REPORTS, file), 'utf8')) as TestReport)
+    ? readdirSync(join(root, REPORTS)).map(
+        (file) => JSON.parse(readFileSync(join(root, REPORTS, file), 'utf8')) as TestReport,
+      )
     : [];
   const passed = reports.reduce((sum, report) => sum + report.passed, 0);
   let failed = reports.reduce((sum, report) => sum + report.failed, 0);
