@@ -114,15 +114,19 @@ describe('the composed Dockerfile has every effect of the original', () => {
     }
   });
 
-  test('the same WORKDIR, ARG RUNTIME_VERSION and pip install', () => {
+  test('the same WORKDIR, ARG RUNTIME_VERSION and pip install, the agent SDK passed beside requirements.txt', () => {
     expect(composed.bodies('WORKDIR')).toEqual(seed.bodies('WORKDIR'));
     expect(argDefault(composed, 'RUNTIME_VERSION')).toBe(argDefault(seed, 'RUNTIME_VERSION'));
+    // The seed's requirements.txt named the runtime and the SDK; here requirements.txt is the runtime's
+    // and the adapter declares the SDK, which the composer hands to the same pip command (README: differences).
+    expect(argDefault(composed, 'PYTHON_PACKAGES')).toBe('claude-agent-sdk>=0.1.58');
     const pip = (fragment: typeof seed) =>
       fragment
         .bodies('RUN')
         .filter((body) => body.includes('pip install'))
-        .map(normalise);
+        .map((body) => normalise(body).replace(' ${PYTHON_PACKAGES}', ''));
     expect(pip(composed)).toEqual(pip(seed));
+    expect(composed.bodies('RUN').join('\n')).toContain('-r requirements.txt ${PYTHON_PACKAGES}');
   });
 
   test('every file at the same path, executable where the original makes it so', () => {
@@ -195,6 +199,7 @@ describe('the composed Dockerfile has every effect of the original', () => {
       'sudoers.d/agent-t4',
       'single COPY',
       'after the layers',
+      'PYTHON_PACKAGES',
     ]) {
       expect(readme).toContain(difference);
     }

@@ -13,8 +13,12 @@ describe('the python-runtime fragment', () => {
   });
 
   test('declares ARG RUNTIME_VERSION (empty) before the pip layer, so a new version changes its cache key', () => {
-    expect(fragment.bodies('ARG')).toEqual(['RUNTIME_VERSION=']);
+    expect(fragment.bodies('ARG')).toContain('RUNTIME_VERSION=');
     expect(keywords.indexOf('ARG')).toBeLessThan(keywords.indexOf('RUN'));
+  });
+
+  test('declares ARG PYTHON_PACKAGES (empty) for the packages the composer collects from the other layers', () => {
+    expect(fragment.bodies('ARG')).toEqual(['RUNTIME_VERSION=', 'PYTHON_PACKAGES=']);
   });
 
   test('copies requirements.txt into /app before installing it', () => {
@@ -22,9 +26,9 @@ describe('the python-runtime fragment', () => {
     expect(keywords.indexOf('COPY')).toBeLessThan(keywords.indexOf('RUN'));
   });
 
-  test('requires the workspace runtime and the agent SDK at their minimum versions', () => {
+  test('requires the workspace runtime at its minimum version, and nothing template-specific', () => {
     expect(readFileSync(layerFile('python-runtime', 'requirements.txt'), 'utf8')).toBe(
-      'molecule-ai-workspace-runtime>=0.1.22\nclaude-agent-sdk>=0.1.58\n',
+      'molecule-ai-workspace-runtime>=0.1.22\n',
     );
   });
 
@@ -49,10 +53,21 @@ describe('the pip step, run by a real shell', () => {
     });
   };
 
-  test('installs requirements.txt only, when RUNTIME_VERSION is empty', async () => {
-    const result = await run({ RUNTIME_VERSION: '' });
+  test('installs requirements.txt only, when RUNTIME_VERSION and PYTHON_PACKAGES are empty', async () => {
+    const result = await run({ RUNTIME_VERSION: '', PYTHON_PACKAGES: '' });
     expect(result.exitCode).toBe(0);
     expect(readFileSync(calls, 'utf8')).toBe('install --no-cache-dir -r requirements.txt\n');
+  });
+
+  test('installs the collected PYTHON_PACKAGES in the same resolve, one word each', async () => {
+    const result = await run({
+      RUNTIME_VERSION: '',
+      PYTHON_PACKAGES: 'claude-agent-sdk>=0.1.58 pyyaml==6.0.2',
+    });
+    expect(result.exitCode).toBe(0);
+    expect(readFileSync(calls, 'utf8')).toBe(
+      'install --no-cache-dir -r requirements.txt claude-agent-sdk>=0.1.58 pyyaml==6.0.2\n',
+    );
   });
 
   test('then upgrades to exactly RUNTIME_VERSION when it is set', async () => {

@@ -212,6 +212,60 @@ describe.concurrent(
       );
     });
 
+    test('pythonPackages that no listed layer installs, at the declaring layer.json line', async (context) => {
+      const stderr = await composeBroken(context, {
+        'packages/tools/layer.json': layer('tools', {
+          requires: ['user:agent'],
+          pythonPackages: ['claude-agent-sdk>=0.1.58'],
+        }),
+      });
+      expect(stderr).toMatch(
+        /packages\/tools\/layer\.json:\d+:\d+: error packages-without-collector \[tools\]/,
+      );
+      expect(stderr).toContain(
+        '"tools" declares pythonPackages (claude-agent-sdk>=0.1.58) but no listed layer installs them',
+      );
+      expect(stderr).toContain('"collects": "pythonPackages"');
+    });
+
+    test('a layer declaring pythonPackages listed before the layer that installs them', async (context) => {
+      const stderr = await composeBroken(context, {
+        'packages/user/layer.json': layer('user', {
+          provides: ['user:agent'],
+          pythonPackages: ['pyyaml==6.0.2'],
+        }),
+        'packages/tools/layer.json': layer('tools', {
+          requires: ['user:agent'],
+          options: {
+            PIP_PACKAGES: {
+              type: 'string-list',
+              default: [],
+              collects: 'pythonPackages',
+              description: 'pip',
+            },
+          },
+        }),
+        'packages/tools/layer.Dockerfile':
+          'ARG PIP_PACKAGES=\nRUN pip install ${PIP_PACKAGES}\nCOPY bin/hello /usr/local/bin/hello\nCOPY conf/tools.conf /etc/tools.conf\n',
+      });
+      expect(stderr).toContain('apps/img/image.json:6:5:');
+      expect(stderr).toContain(
+        'error requirement-order [user] "user" declares pythonPackages (pyyaml==6.0.2) but is listed before "tools", which installs them',
+      );
+    });
+
+    test('a pip requirement with a space is refused by the schema', async (context) => {
+      const stderr = await composeBroken(context, {
+        'packages/tools/layer.json': layer('tools', {
+          requires: ['user:agent'],
+          pythonPackages: ['pyyaml >= 6'],
+        }),
+      });
+      expect(stderr).toMatch(/packages\/tools\/layer\.json:\d+:\d+: error/);
+      expect(stderr).toContain('pythonPackages');
+      expect(stderr).toContain('a pip requirement without spaces');
+    });
+
     test('every problem is reported in one run', async (context) => {
       const stderr = await composeBroken(context, {
         'packages/user/layer.Dockerfile': 'FROM busybox\nRUN useradd -u 1000 -m agent\nCMD ["sh"]\n',

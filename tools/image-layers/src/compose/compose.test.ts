@@ -54,6 +54,48 @@ describe('composeImage', () => {
     }
   });
 
+  test("hands every unit's pythonPackages to the layer whose option collects them, after its own value", () => {
+    const workspace = makeFixtureWorkspace({
+      'packages/user/layer.json': JSON.stringify({
+        name: 'user',
+        version: '1.0.0',
+        description: 'x',
+        provides: ['user:agent'],
+        options: {
+          PIP_PACKAGES: {
+            type: 'string-list',
+            default: ['six'],
+            collects: 'pythonPackages',
+            description: 'pip',
+          },
+        },
+      }),
+      'packages/user/layer.Dockerfile':
+        'RUN useradd -u 1000 -m agent\nARG PIP_PACKAGES=six\nRUN pip install ${PIP_PACKAGES}\n',
+      'packages/tools/layer.json': JSON.stringify({
+        name: 'tools',
+        version: '1.0.0',
+        description: 'x',
+        requires: ['user:agent'],
+        pythonPackages: ['claude-agent-sdk>=0.1.58', 'six'],
+      }),
+      'apps/img/image.json': JSON.stringify({
+        name: 'img',
+        description: 'x',
+        layers: ['base', 'user', 'tools'],
+        pythonPackages: ['pyyaml==6.0.2'],
+      }),
+    });
+    try {
+      const { dockerfile } = composeImage(join(workspace.root, 'apps/img'));
+      expect(dockerfile).toContain('\nARG PIP_PACKAGES="six claude-agent-sdk>=0.1.58 pyyaml==6.0.2"\n');
+      // Python packages are not Debian packages: the apt collector is untouched.
+      expect(dockerfile).toContain('\nARG PACKAGES=curl\n');
+    } finally {
+      workspace.cleanup();
+    }
+  });
+
   test("applies an image's option values to the layer's ARG defaults, and keeps the defaults otherwise", () => {
     const workspace = makeFixtureWorkspace({
       'apps/img/image.json': JSON.stringify({

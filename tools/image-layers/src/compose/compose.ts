@@ -11,6 +11,7 @@ import {
   type LoadedLayer,
 } from '../manifest/load';
 import type { OptionValue } from '../manifest/schema';
+import { collectPackages } from './collected-packages';
 import { collectContextFiles, type ContextFile } from './context';
 import { parseFragment, type FragmentUnit, type ParsedFragment } from './fragment';
 import { applyOptions, optionBindingErrors, resolveOptions } from './options';
@@ -119,29 +120,9 @@ export function composeImage(imageDir: string): ComposedImage {
     }));
   if (errors.length === 0) errors.push(...requirementErrors(image, layers, allLayers));
 
-  // Packages every unit declares go into the base layer's collecting option: one apt step for the image.
-  const packages = [
-    ...new Set([...layers.flatMap((layer) => layer.manifest.aptPackages), ...image.manifest.aptPackages]),
-  ];
-  const collector = layers.find(
-    (layer) =>
-      layer.manifest.base &&
-      Object.values(layer.manifest.options).some(
-        (option) => option.type === 'string-list' && option.collects === 'aptPackages',
-      ),
-  );
-  if (!collector && packages.length > 0 && layers.some((layer) => layer.manifest.base)) {
-    const base = layers.find((layer) => layer.manifest.base)!;
-    errors.push(
-      new ImageLayersError({
-        code: 'packages-without-collector',
-        unit: base.name,
-        location: base.source.locate(['options']),
-        message: `layers declare aptPackages (${packages.join(', ')}) but the base layer "${base.name}" has no option that collects them`,
-        fix: 'give the base layer a string-list option with "collects": "aptPackages", used by its apt-get install',
-      }),
-    );
-  }
+  // Packages every unit declares go into the option of the layer that installs that kind (collected-packages.ts).
+  const collected = collectPackages(image, layers);
+  errors.push(...collected.errors);
 
   const blocks: { text: string; block: Omit<ProvenanceBlock, 'firstLine' | 'lineCount'> }[] = [];
   const units: { dir: string; fragment: ParsedFragment }[] = [];
@@ -174,10 +155,10 @@ export function composeImage(imageDir: string): ComposedImage {
       optionsPath: ['layers', index, 'options'],
     });
     errors.push(...resolved.errors);
-    for (const [name, option] of Object.entries(layer.manifest.options)) {
-      if (option.type === 'string-list' && option.collects === 'aptPackages') {
-        resolved.values.set(name, [...new Set([...(resolved.values.get(name) as string[]), ...packages])]);
-      }
+    for (const { option, packages } of collected.additions.filter(
+      (addition) => addition.layerIndex === index,
+    )) {
+      resolved.values.set(option, [...new Set([...(resolved.values.get(option) as string[]), ...packages])]);
     }
     blocks.push({
       text: applyOptions(fragment, resolved.values),

@@ -33,6 +33,10 @@ export function renderLayerReadme(layer: LoadedLayer, files: ContextFile[], exis
     `- **Provides:** ${list([manifest.name, ...manifest.provides])}`,
     `- **Debian packages** (installed by the base layer's single apt step): ${list(manifest.aptPackages)}`,
   ];
+  if (manifest.pythonPackages.length > 0)
+    lines.push(
+      `- **Python packages** (installed by the pip step of the layer that collects them): ${list(manifest.pythonPackages)}`,
+    );
   if (files.length) {
     lines.push(
       '',

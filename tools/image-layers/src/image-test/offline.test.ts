@@ -93,7 +93,7 @@ describe('a test build without the hosts this machine cannot reach', () => {
       .split('\n')
       .filter((line, index) => line !== composed.dockerfile.split('\n')[index]);
     expect(changed[0]).toBe(
-      '# [image-test: left out, needs pypi.org] RUN pip install --no-cache-dir -r requirements.txt \\',
+      '# [image-test: left out, needs pypi.org] RUN pip install --no-cache-dir -r requirements.txt ${PYTHON_PACKAGES} \\',
     );
     expect(changed.every((line) => line.startsWith('# [image-test: left out, needs pypi.org] '))).toBe(true);
     expect(dockerfile).toContain('\nCOPY requirements.txt .\n');

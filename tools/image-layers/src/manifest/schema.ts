@@ -22,6 +22,14 @@ const aptPackageName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9+.-]*(=[^\s]+)?$/, 'a Debian package name, optionally pinned as name=version');
 
+/** A pip requirement without spaces (it is passed as one word of a list): name[extras] and version specifiers. */
+const pythonRequirement = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?((===?|!=|~=|<=?|>=?)[A-Za-z0-9.*+!_-]+)*(,(===?|!=|~=|<=?|>=?)[A-Za-z0-9.*+!_-]+)*$/,
+    'a pip requirement without spaces, such as claude-agent-sdk>=0.1.58',
+  );
+
 const description = z.string().min(1, 'say in a sentence what this is for');
 
 const stringOption = z.strictObject({
@@ -36,8 +44,11 @@ const stringListOption = z.strictObject({
   type: z.literal('string-list'),
   default: z.array(z.string()),
   description,
-  /** The composer adds every listed layer's declarations of this kind to the value (one apt step). */
-  collects: z.literal('aptPackages').optional(),
+  /**
+   * The composer adds every listed unit's declarations of this kind to the value: the base layer collects
+   * aptPackages (one apt step for the image), a Python layer pythonPackages (one pip step).
+   */
+  collects: z.enum(['aptPackages', 'pythonPackages']).optional(),
 });
 export const layerOption = z.discriminatedUnion('type', [stringOption, booleanOption, stringListOption]);
 
@@ -66,6 +77,8 @@ export const layerManifestSchema = z.strictObject({
   provides: z.array(capability).default([]),
   /** Debian packages this layer needs; the base layer installs them all in one apt step. */
   aptPackages: z.array(aptPackageName).default([]),
+  /** pip requirements this layer's files need; the layer whose option collects them installs them in its pip step. */
+  pythonPackages: z.array(pythonRequirement).default([]),
   /** Typed build options, each bound to the fragment's ARG of the same name. */
   options: z.record(optionName, layerOption).default({}),
   /** Hosts the build reaches, so a test can say by name which step it cannot run offline. */
@@ -107,6 +120,8 @@ export const imageManifestSchema = z.strictObject({
   requires: z.array(capability).default([]),
   /** Debian packages the image's own fragment needs, merged into the base layer's apt step. */
   aptPackages: z.array(aptPackageName).default([]),
+  /** pip requirements the image's own files need, merged into the collecting layer's pip step. */
+  pythonPackages: z.array(pythonRequirement).default([]),
   /** Hosts the image's own fragment reaches when it builds. */
   network: networkSteps,
   /** Tags `nx run <image>:image` gives the built image. */
