@@ -22,7 +22,8 @@ interface TextIndex {
   offsetOf(position: { line: number; character: number }): number;
 }
 
-const HEREDOC = /(?<![<\\])<<(?!<)(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+/** A heredoc's start (`<<EOF`, `<<-"EOF"`), not a here-string (`<<<`) nor an escaped `\<<`. */
+export const HEREDOC = /(?<![<\\])<<(?!<)(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
 
 class Builder {
   readonly chars: string[] = [];
