@@ -152,7 +152,7 @@ start_engine() {
 # policy-rc.d so that package installs never try to start services inside a build.
 make_base_tar() {
   as_root_or_explain 'making the base image with debootstrap'
-  local rootfs=$state/base/rootfs.tmp
+  local rootfs=$state/base/rootfs.tmp started=$SECONDS
   # A debootstrap that failed half-way may leave its /proc mounted in the root: never delete through it.
   unmount_under "$rootfs"
   rm -rf "$rootfs"
@@ -184,6 +184,7 @@ make_base_tar() {
   find "$state/base" -maxdepth 1 -name '*.tar' -delete
   mv "$base_tar.tmp" "$base_tar"
   rm -rf "$rootfs"
+  say "base made in $((SECONDS - started)) s: $base_tar"
 }
 
 ensure_base() {
