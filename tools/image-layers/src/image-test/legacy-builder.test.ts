@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { composeImage } from '../compose/compose';
 import { appDir } from '../testing/workspace';
-import { legacyBuilderErrors } from './legacy-builder';
+import { fragmentsOf, legacyBuilderErrors } from './legacy-builder';
 
 const check = (text: string) =>
   legacyBuilderErrors([{ unit: 'probe', file: '/ws/packages/probe/layer.Dockerfile', text }]).map((error) =>
@@ -11,16 +11,7 @@ const check = (text: string) =>
 describe("fragments the image-test engine's legacy builder can build", () => {
   test('every fragment of claude-code-image is legacy-builder syntax', () => {
     const composed = composeImage(appDir('claude-code-image'));
-    expect(
-      legacyBuilderErrors([
-        ...composed.layers.map((layer) => ({
-          unit: layer.name,
-          file: layer.fragmentFile,
-          text: layer.fragmentText,
-        })),
-        { unit: composed.image.name, file: composed.image.fragmentFile, text: composed.image.fragmentText },
-      ]),
-    ).toEqual([]);
+    expect(legacyBuilderErrors(fragmentsOf(composed))).toEqual([]);
   });
 
   test('COPY --chmod is refused at its line, with the way to keep the mode instead', () => {

@@ -1,4 +1,5 @@
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import type { ComposedImage } from '../compose/compose';
 import { ImageLayersError } from '../errors';
 import { HEREDOC } from '../lint/run-body';
 
@@ -26,6 +27,15 @@ export interface FragmentSource {
   unit: string;
   file: string;
   text: string;
+}
+
+/** Every fragment a composed image is made of: its layers', then its own. */
+export function fragmentsOf(composed: ComposedImage): FragmentSource[] {
+  return [...composed.layers, composed.image].map((unit) => ({
+    unit: unit.name,
+    file: unit.fragmentFile,
+    text: unit.fragmentText,
+  }));
 }
 
 function flagsOf(instruction: Instruction): string[] {

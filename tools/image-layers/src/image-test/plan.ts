@@ -16,7 +16,7 @@ import {
 } from '../manifest/load';
 import { readJsonSource } from '../manifest/json-source';
 import { summarizeLayer, testChain } from './chain';
-import { legacyBuilderErrors } from './legacy-builder';
+import { fragmentsOf, legacyBuilderErrors } from './legacy-builder';
 import { leaveOutSteps, planOffline, reachableHosts, type OfflineUnit, type StepNotRun } from './offline';
 import { IMAGE_TEST_FILE, imageTestSchema, type ImageTestSpec } from './schema';
 
@@ -145,24 +145,7 @@ export function planTestBuild(root: string, projectDir: string, baseImage: strin
     });
   }
   const { plan, errors } = planOffline(units, reachableHosts());
-  errors.push(
-    ...legacyBuilderErrors([
-      ...composed.layers.map((layer) => ({
-        unit: layer.name,
-        file: layer.fragmentFile,
-        text: layer.fragmentText,
-      })),
-      ...(kind === 'image'
-        ? [
-            {
-              unit: composed.image.name,
-              file: composed.image.fragmentFile,
-              text: composed.image.fragmentText,
-            },
-          ]
-        : []),
-    ]),
-  );
+  errors.push(...legacyBuilderErrors(fragmentsOf(composed)));
   const left = leaveOutSteps(composed.dockerfile, composed.provenance, plan.leaveOut, spec.file);
   errors.push(...left.errors);
   throwIfAny(errors);
