@@ -33,9 +33,21 @@ describe('.hadolint.yaml', () => {
   });
   test('invalid YAML, a wrong type or an unknown severity is a clear error naming the file and key', () => {
     expect(() => parseConfig('ignored: [a\n', '/x/.hadolint.yaml')).toThrow(ConfigError);
-    expect(() => parseConfig('ignored: DL3008\n', '/x/.hadolint.yaml')).toThrow(/"ignored" must be a list/);
-    expect(() => parseConfig('override:\n  fatal: [DL3008]\n', 'f')).toThrow(/override.fatal/);
-    expect(() => parseConfig('failure-threshold: loud\n', 'f')).toThrow(/failure-threshold/);
+    expect(() => parseConfig('ignored: [a\n', '/x/.hadolint.yaml')).toThrow(
+      /^\/x\/\.hadolint\.yaml:\d+:\d+: not valid YAML/,
+    );
+    expect(() => parseConfig('ignored: DL3008\n', '/x/.hadolint.yaml')).toThrow(
+      /^\/x\/\.hadolint\.yaml:1:10: "ignored" must be a list/,
+    );
+    expect(() => parseConfig('ignored: []\noverride:\n  fatal: [DL3008]\n', 'f')).toThrow(
+      /^f:3:3: "override.fatal" is not a severity/,
+    );
+    expect(() => parseConfig('override:\n  error: DL3008\n', 'f')).toThrow(
+      /^f:2:10: "override.error" must be a list/,
+    );
+    expect(() => parseConfig('failure-threshold: loud\n', 'f')).toThrow(
+      /^f:1:20: "failure-threshold" must be/,
+    );
   });
   test('the nearest .hadolint.yaml above a path is used, up to the workspace root', () => {
     writeFileSync(join(temp.path, 'nx.json'), '{}');
