@@ -22,7 +22,7 @@ const machinery = [
   '!{workspaceRoot}/tools/image-layers/src/**/*.test.ts',
   '{workspaceRoot}/tools/image-layers/bin/*',
 ];
-const testRunner = ['{workspaceRoot}/vitest.config.ts', '{workspaceRoot}/tsconfig.base.json'];
+const testRunner = ['{workspaceRoot}/vitest.config.mts', '{workspaceRoot}/tsconfig.base.json'];
 
 /** Report of a project's test run, read by `npm test` to count every test across runners. */
 export const testReportPath = (project: string) => `dist/test-reports/${project}.json`;

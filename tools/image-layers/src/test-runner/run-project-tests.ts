@@ -38,7 +38,7 @@ function runVitest(root: string, projectDir: string): TestReport['runners'][numb
       [
         'run',
         '--config',
-        join(root, 'vitest.config.ts'),
+        join(root, 'vitest.config.mts'),
         '--dir',
         relative(root, projectDir),
         '--reporter=default',
