@@ -118,10 +118,12 @@ export function composeImage(imageDir: string): ComposedImage {
         return [];
       }
     }));
-  if (errors.length === 0) errors.push(...requirementErrors(image, layers, allLayers));
+  // Order checks report positions in image.json's list: they run only once every listed layer has loaded.
+  const allLoaded = errors.length === 0;
+  if (allLoaded) errors.push(...requirementErrors(image, layers, allLayers));
 
   // Packages every unit declares go into the option of the layer that installs that kind (collected-packages.ts).
-  const collected = collectPackages(image, layers);
+  const collected = allLoaded ? collectPackages(image, layers) : { additions: [], errors: [] };
   errors.push(...collected.errors);
 
   const blocks: { text: string; block: Omit<ProvenanceBlock, 'firstLine' | 'lineCount'> }[] = [];
