@@ -31,32 +31,27 @@ beforeAll(() => {
 });
 afterAll(temp.cleanup);
 
+/** The six layers and the image: each gets every inferred target. */
+const EVERY_PROJECT = [
+  'adapter',
+  'agent-user',
+  'base-os',
+  'claude-code-image',
+  'git-auth',
+  'python-runtime',
+  't4-escalation',
+];
+
 describe("claude-code-image's place in the Nx graph", () => {
   test('infers build and test targets for every layer and image, with no project.json', async () => {
     const result = await nx('show', 'projects', '--with-target', 'build', '--json');
     expect(result.exitCode).toBe(0);
-    expect((JSON.parse(result.stdout) as string[]).sort()).toEqual([
-      'adapter',
-      'agent-user',
-      'base-os',
-      'claude-code-image',
-      'git-auth',
-      'python-runtime',
-      't4-escalation',
-    ]);
+    expect((JSON.parse(result.stdout) as string[]).sort()).toEqual(EVERY_PROJECT);
   });
 
   test('every layer and image has an image-test target, the image an image target; a change to agent-user reaches the layers built on it', async () => {
     const imageTests = await nx('show', 'projects', '--with-target', 'image-test', '--json');
-    expect((JSON.parse(imageTests.stdout) as string[]).sort()).toEqual([
-      'adapter',
-      'agent-user',
-      'base-os',
-      'claude-code-image',
-      'git-auth',
-      'python-runtime',
-      't4-escalation',
-    ]);
+    expect((JSON.parse(imageTests.stdout) as string[]).sort()).toEqual(EVERY_PROJECT);
     const images = await nx('show', 'projects', '--with-target', 'image', '--json');
     expect(JSON.parse(images.stdout)).toEqual(['claude-code-image']);
     // t4-escalation's image test builds it on agent-user (user:agent): the edge makes `nx affected` follow.
