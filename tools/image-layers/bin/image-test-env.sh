@@ -23,17 +23,31 @@ log_file=$state/dockerd.log
 readonly suite=bookworm
 # The Debian mirror this host's apt uses (deb822 or one-line sources), so the base reaches what the host reaches;
 # empty lets debootstrap take its default.
-mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '$1 == "URIs:" && $2 !~ /security/ { print $2; exit }')
-if [[ -z $mirror ]]; then
-  mirror=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list 2>/dev/null || :)
-fi
+# Each source is read only when it exists: under `set -o pipefail` a failed glob or a missing file would end the
+# script right here, silently, before the one-line fallback could run.
+host_mirror() {
+  local file found=
+  for file in /etc/apt/sources.list.d/*.sources; do
+    if [[ -z $found && -f $file ]]; then
+      found=$(awk '$1 == "URIs:" && $2 !~ /security/ { print $2; exit }' "$file")
+    fi
+  done
+  if [[ -z $found && -f /etc/apt/sources.list ]]; then
+    found=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list)
+  fi
+  printf '%s' "$found"
+}
+mirror=$(host_mirror)
 readonly mirror
 readonly base_packages=python3,python3-pip,python3-yaml,ca-certificates
 # The base trusts what this host trusts: certificates added under /usr/local/share/ca-certificates (a
 # TLS-inspecting egress proxy's, say) are added to it, and node (npm), which keeps its own roots, is pointed at
 # the system bundle (NODE_EXTRA_CA_CERTS), so a build reaches npm's registry as the host does.
 readonly host_cas=/usr/local/share/ca-certificates
-host_ca_files() { find "$host_cas" -maxdepth 1 -name '*.crt' -type f 2>/dev/null | sort; }
+# A host without the folder adds none (find on a missing folder would fail the pipeline, and with it the script).
+host_ca_files() {
+  if [[ -d $host_cas ]]; then find "$host_cas" -maxdepth 1 -name '*.crt' -type f | sort; fi
+}
 # A change to the recipe (this line, the packages, the tweaks below, the host's added certificates) gives a new
 # tag, so a stale base is never used.
 recipe_id=$( (
@@ -280,7 +294,7 @@ case ${1:-} in
     say "engine at $docker_host (storage driver $(docker_cli info --format "{{.Driver}}" 2>/dev/null)); base image $base_image"
     ;;
   env)
-    printf 'DOCKER_HOST=%s\nIMAGE_TEST_BASE=%s\n' "$docker_host" "$base_image"
+    printf 'DOCKER_HOST=%s\nIMAGE_TEST_BASE=%s\nIMAGE_TEST_MIRROR=%s\n' "$docker_host" "$base_image" "$mirror"
     ;;
   *)
     echo "usage: $0 start|stop|status|env" >&2
