@@ -1,48 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, test, type TestContext } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { runScript } from '../testing/processes';
 import { workspaceRoot } from '../testing/workspace';
-import { composeImage } from './compose';
-import { makeFixtureWorkspace, type FixtureFile } from './fixture-workspace';
-import { writeComposedImage } from './write';
+import { cli, composeBroken, makeFixtureWorkspace } from './fixture-workspace';
 
 // Every bad input is run through the real CLI: the user-facing contract is the message, the exit code
 // and an untouched previous output, not an exception inside the library.
-
-const cli = join(workspaceRoot, 'tools/image-layers/bin/image-layers.js');
-
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (sub: string) => {
-    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
-      const path = join(sub, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else
-        files[path] =
-          `${(statSync(join(dir, path)).mode & 0o777).toString(8)} ${readFileSync(join(dir, path), 'utf8')}`;
-    }
-  };
-  walk('');
-  return files;
-}
-
-/** Composes the valid fixture once, breaks it, composes again: returns the failure and checks dist. */
-async function composeBroken(context: TestContext, overrides: Record<string, FixtureFile | null>) {
-  const workspace = makeFixtureWorkspace();
-  // Concurrent tests must register cleanups on their own context, not through the global hook.
-  context.onTestFinished(workspace.cleanup);
-  const out = join(workspace.root, 'dist/apps/img');
-  // The valid first output is written in-process (fast); the broken run goes through the real CLI.
-  writeComposedImage(composeImage(join(workspace.root, 'apps/img')), out);
-  const before = snapshot(out);
-  for (const [path, file] of Object.entries(overrides)) workspace.write(path, file);
-  const result = await runScript('node', [cli, 'compose', 'apps/img'], { cwd: workspace.root });
-  expect(result.exitCode).toBe(1);
-  expect(snapshot(out)).toEqual(before);
-  expect(readdirSync(join(workspace.root, 'dist/apps'))).toEqual(['img']);
-  return result.stderr;
-}
 
 const layer = (name: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ name, version: '1.0.0', description: `the ${name} fixture layer`, ...extra }, null, 2);

@@ -1,6 +1,13 @@
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { makeTempDir } from '../testing/workspace';
+import { expect, type TestContext } from 'vitest';
+import { runScript } from '../testing/processes';
+import { makeTempDir, workspaceRoot } from '../testing/workspace';
+import { composeImage } from './compose';
+import { writeComposedImage } from './write';
+
+/** The real CLI: bad input is tested through it, since the message and exit code are the user's contract. */
+export const cli = join(workspaceRoot, 'tools/image-layers/bin/image-layers.js');
 
 /** A file of a fixture workspace: its text, and a mode when it must be other than 0644. */
 export type FixtureFile = string | { text: string; mode: number };
@@ -65,4 +72,43 @@ export function makeFixtureWorkspace(overrides: Record<string, FixtureFile | nul
   };
   for (const [path, file] of Object.entries({ ...validWorkspaceFiles(), ...overrides })) write(path, file);
   return { root: temp.path, write, cleanup: temp.cleanup };
+}
+
+/** Every file under `dir` with its mode and content (links as "-> target"), to compare a folder before and after. */
+export function snapshot(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (sub: string) => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const path = join(sub, entry.name);
+      const stat = lstatSync(join(dir, path));
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isSymbolicLink()) files[path] = 'link';
+      else files[path] = `${(stat.mode & 0o777).toString(8)} ${readFileSync(join(dir, path), 'utf8')}`;
+    }
+  };
+  walk('');
+  return files;
+}
+
+/** Composes the valid fixture once, breaks it, composes again through the CLI: returns its standard error. */
+export async function composeBroken(
+  context: TestContext,
+  overrides: Record<string, FixtureFile | null>,
+  prepare?: (root: string) => void,
+) {
+  const workspace = makeFixtureWorkspace();
+  // Concurrent tests must register cleanups on their own context, not through the global hook.
+  context.onTestFinished(workspace.cleanup);
+  const out = join(workspace.root, 'dist/apps/img');
+  // The valid first output is written in-process (fast); the broken run goes through the real CLI.
+  writeComposedImage(composeImage(join(workspace.root, 'apps/img')), out);
+  const before = snapshot(out);
+  for (const [path, file] of Object.entries(overrides)) workspace.write(path, file);
+  prepare?.(workspace.root);
+  const result = await runScript('node', [cli, 'compose', 'apps/img'], { cwd: workspace.root });
+  expect(result.exitCode).toBe(1);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expect(snapshot(out)).toEqual(before);
+  expect(readdirSync(join(workspace.root, 'dist/apps'))).toEqual(['img']);
+  return result.stderr;
 }
