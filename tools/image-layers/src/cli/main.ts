@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { ImageLayersError, ImageLayersErrors } from '../errors';
 import { checkLayer, expectedLayerReadme } from '../compose/check-layer';
 import { composeImage } from '../compose/compose';
 import { findWorkspaceRoot, LAYERS_FOLDER, listLayerNames } from '../manifest/load';
@@ -9,16 +8,10 @@ import { writeComposedImage, writeFileAtomic } from '../compose/write';
 import { runProjectTests } from '../test-runner/run-project-tests';
 import { registerLintCommand } from '../lint/cli';
 import { runImageTest } from '../image-test/run';
-import { buildImage, ImageBuildError } from '../image/build-image';
+import { buildImage } from '../image/build-image';
+import { reportFailure } from './failure';
 
-/** Exit codes: 0 done, 1 a problem in the user's layers or images, 2 a usage error. */
-function fail(error: unknown): number {
-  if (error instanceof ImageLayersError || error instanceof ImageLayersErrors) {
-    process.stderr.write(`${error.format()}\n`);
-    return 1;
-  }
-  throw error;
-}
+const fail = reportFailure;
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -68,9 +61,13 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<project-dir>', 'a layer or image folder')
     .requiredOption('--report <file>', 'where to write the JSON counts, relative to the workspace root')
     .action((projectDir: string, options: { report: string }) => {
-      const dir = resolve(projectDir);
-      const root = findWorkspaceRoot(dir);
-      exitCode = runProjectTests(root, dir, resolve(root, options.report));
+      try {
+        const dir = resolve(projectDir);
+        const root = findWorkspaceRoot(dir);
+        exitCode = runProjectTests(root, dir, resolve(root, options.report));
+      } catch (error) {
+        exitCode = fail(error);
+      }
     });
 
   program
@@ -81,9 +78,13 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<project-dir>', 'a layer or image folder with test/image-test.json')
     .requiredOption('--report <file>', 'where to write the JSON counts, relative to the workspace root')
     .action(async (projectDir: string, options: { report: string }) => {
-      const dir = resolve(projectDir);
-      const root = findWorkspaceRoot(dir);
-      exitCode = await runImageTest(root, dir, resolve(root, options.report));
+      try {
+        const dir = resolve(projectDir);
+        const root = findWorkspaceRoot(dir);
+        exitCode = await runImageTest(root, dir, resolve(root, options.report));
+      } catch (error) {
+        exitCode = fail(error);
+      }
     });
 
   program
@@ -122,11 +123,7 @@ export async function main(argv: string[]): Promise<number> {
             cacheFrom: options.cacheFrom,
           });
         } catch (error) {
-          if (!(error instanceof ImageBuildError)) exitCode = fail(error);
-          else {
-            process.stderr.write(`error: ${error.message}\n`);
-            exitCode = 1;
-          }
+          exitCode = fail(error);
         }
       },
     );
@@ -154,15 +151,19 @@ export async function main(argv: string[]): Promise<number> {
     .command('schemas')
     .description('write the JSON Schema files of layer.json and image.json (generated from the zod schemas)')
     .action(() => {
-      const folder = join(__dirname, '..', '..', 'schema');
-      for (const [file, text] of Object.entries(jsonSchemas())) writeFileAtomic(join(folder, file), text);
+      try {
+        const folder = join(__dirname, '..', '..', 'schema');
+        for (const [file, text] of Object.entries(jsonSchemas())) writeFileAtomic(join(folder, file), text);
+      } catch (error) {
+        exitCode = fail(error);
+      }
     });
 
   try {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    throw error;
+    return reportFailure(error);
   }
   return exitCode;
 }

@@ -8,10 +8,15 @@ import { parseFragment } from './fragment';
 import { optionBindingErrors } from './options';
 
 /**
- * Everything about one layer that can be checked without an image: its manifest, its fragment
- * (syntax, FROM/ENTRYPOINT rules, option ARGs) and the files its COPYs name. Throws every problem found.
+ * Everything about one layer that can be checked without an image: its manifest, its fragment (syntax,
+ * FROM/ENTRYPOINT rules, option ARGs) and the files its COPYs name, with every problem found (the linter reports
+ * them as findings beside the files it ships).
  */
-export function inspectLayer(dir: string): { layer: LoadedLayer; files: ContextFile[] } {
+export function collectLayer(dir: string): {
+  layer: LoadedLayer;
+  files: ContextFile[];
+  errors: ImageLayersError[];
+} {
   const layer = loadLayer(dir);
   const { fragment, errors } = parseFragment(
     {
@@ -27,8 +32,14 @@ export function inspectLayer(dir: string): { layer: LoadedLayer; files: ContextF
   errors.push(...optionBindingErrors(fragment, layer.manifest.options, layer.source));
   const context = collectContextFiles([{ dir, fragment }]);
   errors.push(...context.errors);
+  return { layer, files: context.files, errors };
+}
+
+/** collectLayer, throwing every problem found. */
+export function inspectLayer(dir: string): { layer: LoadedLayer; files: ContextFile[] } {
+  const { layer, files, errors } = collectLayer(dir);
   throwIfAny(errors);
-  return { layer, files: context.files };
+  return { layer, files };
 }
 
 /** The layer's README as `image-layers docs` writes it, given what is on disk now. */

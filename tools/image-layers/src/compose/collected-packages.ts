@@ -1,12 +1,11 @@
 import { ImageLayersError } from '../errors';
 import type { LoadedImage, LoadedLayer } from '../manifest/load';
+import type { PackageKind } from '../manifest/schema';
 
 // Packages are declared by the unit that needs them (layer.json / image.json "aptPackages", "pythonPackages")
 // and installed by one step of one layer: the layer with a string-list option that "collects" that kind. So an
 // image pays for one apt-get update and one pip resolve, and a sibling template that drops a layer drops its
 // packages with it.
-
-export type PackageKind = 'aptPackages' | 'pythonPackages';
 
 /** Where each kind is installed, and what a missing collector means to the person fixing it. */
 const KINDS: Record<PackageKind, { collectorMustBeBase: boolean; fix: string }> = {

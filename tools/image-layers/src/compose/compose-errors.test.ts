@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { runScript } from '../testing/processes';
 import { workspaceRoot } from '../testing/workspace';
-import { cli, composeBroken, makeFixtureWorkspace } from './fixture-workspace';
+import { composeBroken } from './compose-broken';
+import { cli, makeFixtureWorkspace } from './fixture-workspace';
 
 // Every bad input is run through the real CLI: the user-facing contract is the message, the exit code
 // and an untouched previous output, not an exception inside the library.

@@ -12,6 +12,7 @@ import {
 } from '../manifest/load';
 import type { OptionValue } from '../manifest/schema';
 import { collectPackages } from './collected-packages';
+import { composedContractErrors } from './composed-contract';
 import { collectContextFiles, type ContextFile } from './context';
 import { parseFragment, type FragmentUnit, type ParsedFragment } from './fragment';
 import { applyOptions, optionBindingErrors, resolveOptions } from './options';
@@ -194,5 +195,12 @@ export function composeImage(imageDir: string): ComposedImage {
     provenance.push({ ...block, firstLine: lines.length + 1, lineCount: body.length });
     lines.push(...body);
   }
-  return { image, layers, dockerfile: `${lines.join('\n')}\n`, contextFiles: context.files, provenance };
+  const dockerfile = `${lines.join('\n')}\n`;
+  throwIfAny(
+    composedContractErrors(
+      dockerfile,
+      provenance.map((block, index) => ({ ...block, fragment: units[index]!.fragment })),
+    ),
+  );
+  return { image, layers, dockerfile, contextFiles: context.files, provenance };
 }

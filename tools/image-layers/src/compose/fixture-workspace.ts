@@ -1,10 +1,6 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { expect, type TestContext } from 'vitest';
-import { runScript } from '../testing/processes';
 import { makeTempDir, workspaceRoot } from '../testing/workspace';
-import { composeImage } from './compose';
-import { writeComposedImage } from './write';
 
 /** The real CLI: bad input is tested through it, since the message and exit code are the user's contract. */
 export const cli = join(workspaceRoot, 'tools/image-layers/bin/image-layers.js');
@@ -88,27 +84,4 @@ export function snapshot(dir: string): Record<string, string> {
   };
   walk('');
   return files;
-}
-
-/** Composes the valid fixture once, breaks it, composes again through the CLI: returns its standard error. */
-export async function composeBroken(
-  context: TestContext,
-  overrides: Record<string, FixtureFile | null>,
-  prepare?: (root: string) => void,
-) {
-  const workspace = makeFixtureWorkspace();
-  // Concurrent tests must register cleanups on their own context, not through the global hook.
-  context.onTestFinished(workspace.cleanup);
-  const out = join(workspace.root, 'dist/apps/img');
-  // The valid first output is written in-process (fast); the broken run goes through the real CLI.
-  writeComposedImage(composeImage(join(workspace.root, 'apps/img')), out);
-  const before = snapshot(out);
-  for (const [path, file] of Object.entries(overrides)) workspace.write(path, file);
-  prepare?.(workspace.root);
-  const result = await runScript('node', [cli, 'compose', 'apps/img'], { cwd: workspace.root });
-  expect(result.exitCode).toBe(1);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  expect(snapshot(out)).toEqual(before);
-  expect(readdirSync(join(workspace.root, 'dist/apps'))).toEqual(['img']);
-  return result.stderr;
 }

@@ -1,4 +1,4 @@
-import { DockerfileParser, type Arg, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Arg, type Instruction, type JSONArgument } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { ImageLayersError, type SourceLocation } from '../errors';
 
@@ -60,6 +60,26 @@ function syntaxErrors(unit: FragmentUnit): ImageLayersError[] {
           fix: 'correct the instruction; the fragment must be valid Dockerfile syntax on its own',
         }),
     );
+}
+
+/** dockerfile-ast ends a line at a lone CR and BuildKit does not: the two would read different instructions. */
+function carriageReturnErrors(unit: FragmentUnit): ImageLayersError[] {
+  const found = /\r(?!\n)/.exec(unit.text);
+  if (!found) return [];
+  const before = unit.text.slice(0, found.index);
+  return [
+    new ImageLayersError({
+      code: 'lone-carriage-return',
+      unit: unit.name,
+      location: {
+        file: unit.file,
+        line: before.split('\n').length,
+        column: found.index - before.lastIndexOf('\n'),
+      },
+      message: 'a carriage return without a line feed: Dockerfile parsers disagree on where this line ends',
+      fix: 'save the fragment with LF (or CRLF) line endings only',
+    }),
+  ];
 }
 
 function structureErrors(unit: FragmentUnit, instructions: Instruction[]): ImageLayersError[] {
@@ -128,6 +148,33 @@ function resolveDestination(
   return (intoFolder ? `${absolute.replace(/\/?\.?$/, '')}/${base}` : absolute).replace(/\/\.\//g, '/');
 }
 
+/**
+ * The words of a COPY or ADD after its flags: JSON strings in the exec form (`COPY ["a b", "/c"]`, whose values
+ * are read from the source text: dockerfile-ast's own values drop spaces), else the shell-form words.
+ */
+function copyArguments(
+  unit: FragmentUnit,
+  instruction: Instruction,
+): { value: string; range: { start: { line: number; character: number } } }[] {
+  const json = (instruction as unknown as { getJSONStrings?(): JSONArgument[] }).getJSONStrings?.() ?? [];
+  if (json.length > 0) {
+    const lines = unit.text.split('\n');
+    return json.map((string) => {
+      const { start, end } = string.getRange();
+      const raw =
+        start.line === end.line ? (lines[start.line] ?? '').slice(start.character, end.character) : '""';
+      let value: string;
+      try {
+        value = JSON.parse(raw) as string;
+      } catch {
+        value = string.getJSONValue();
+      }
+      return { value, range: { start } };
+    });
+  }
+  return instruction.getArguments().map((arg) => ({ value: arg.getValue(), range: arg.getRange() }));
+}
+
 /** COPY and ADD sources from the build context (not --from=stage, not URLs), with where they land. */
 function copySources(
   unit: FragmentUnit,
@@ -147,17 +194,12 @@ function copySources(
     if (keyword !== 'COPY' && keyword !== 'ADD') continue;
     const flags = (instruction as unknown as { getFlags(): { getName(): string }[] }).getFlags();
     if (flags.some((flag) => flag.getName() === 'from')) continue;
-    const args = instruction.getArguments();
-    const destination = args[args.length - 1]?.getValue() ?? '';
+    const args = copyArguments(unit, instruction);
+    const destination = args[args.length - 1]?.value ?? '';
     const sourceArgs = args.slice(0, -1);
     for (const arg of sourceArgs) {
-      const path = arg.getValue();
-      const location = locationOf(
-        unit,
-        instruction,
-        arg.getRange().start.line,
-        arg.getRange().start.character,
-      );
+      const path = arg.value;
+      const location = locationOf(unit, instruction, arg.range.start.line, arg.range.start.character);
       if (/^[a-z]+:\/\//i.test(path)) continue;
       if (/[*?[]/.test(path) || path.startsWith('/') || path.split('/').includes('..')) {
         errors.push(
@@ -210,6 +252,11 @@ export function parseFragment(
       runBodies,
       workdirAfter: copies.workdirAfter,
     },
-    errors: [...syntaxErrors(unit), ...structureErrors(unit, instructions), ...copies.errors],
+    errors: [
+      ...carriageReturnErrors(unit),
+      ...syntaxErrors(unit),
+      ...structureErrors(unit, instructions),
+      ...copies.errors,
+    ],
   };
 }

@@ -14,7 +14,8 @@ import { describe, expect, test, type TestContext } from 'vitest';
 import { runScript } from '../testing/processes';
 import { makeTempDir, workspaceRoot } from '../testing/workspace';
 import { composeImage } from './compose';
-import { cli, composeBroken, makeFixtureWorkspace, snapshot } from './fixture-workspace';
+import { composeBroken } from './compose-broken';
+import { cli, makeFixtureWorkspace, snapshot } from './fixture-workspace';
 import { writeComposedImage } from './write';
 
 // Paths, links and folders a compose meets are input to be checked, not trusted (README, Security model):

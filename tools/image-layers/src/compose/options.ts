@@ -1,6 +1,6 @@
 import { ImageLayersError } from '../errors';
 import type { JsonSource } from '../manifest/json-source';
-import type { LayerOption, OptionValue } from '../manifest/schema';
+import { optionTextProblem, PACKAGE_NAMES, type LayerOption, type OptionValue } from '../manifest/schema';
 import type { ParsedFragment } from './fragment';
 
 /** How an option's value is written as the default of its ARG. */
@@ -17,6 +17,37 @@ function describe(value: unknown): string {
 function typeMatches(option: LayerOption, value: OptionValue): boolean {
   if (option.type === 'string-list') return Array.isArray(value);
   return typeof value === option.type;
+}
+
+/**
+ * What is wrong with a value of the right type, if anything: a control character (it would end the ARG's line and
+ * start an instruction), a list item that is not one word, or, for an option that collects packages, an item that
+ * is not a package name (`--index-url …`, `-o APT::…` would change where and how the step installs).
+ */
+function valueProblem(
+  option: LayerOption,
+  value: OptionValue,
+): { message: string; fix: string; index?: number } | undefined {
+  if (typeof value === 'string') {
+    const problem = optionTextProblem(value, false);
+    return problem === undefined
+      ? undefined
+      : { message: problem, fix: 'write the value on one line, without control characters' };
+  }
+  if (!Array.isArray(value) || option.type !== 'string-list') return undefined;
+  for (const [index, item] of value.entries()) {
+    const problem = optionTextProblem(item, true);
+    if (problem)
+      return { index, message: `item ${index + 1} ${problem}`, fix: 'give one word per list item' };
+    const names = option.collects && PACKAGE_NAMES[option.collects];
+    if (names && !names.pattern.test(item))
+      return {
+        index,
+        message: `item ${index + 1} "${item}" is not ${names.says}`,
+        fix: `list package names only; declare the image's packages in "${option.collects}" instead of setting the option`,
+      };
+  }
+  return undefined;
 }
 
 /**
@@ -59,6 +90,22 @@ export function resolveOptions(args: {
           location,
           message: `option ${name} of "${args.layer}" is ${describe(value)}, not ${expected}`,
           fix: `give ${name} ${expected} (${option.description})`,
+        }),
+      );
+      continue;
+    }
+    const itemProblem = valueProblem(option, value);
+    if (itemProblem) {
+      errors.push(
+        new ImageLayersError({
+          code: 'invalid-option',
+          unit: args.layer,
+          location:
+            itemProblem.index === undefined
+              ? location
+              : args.imageSource.locate([...args.optionsPath, name, itemProblem.index]),
+          message: `option ${name} of "${args.layer}" ${itemProblem.message}`,
+          fix: itemProblem.fix,
         }),
       );
       continue;

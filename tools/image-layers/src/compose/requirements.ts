@@ -83,27 +83,83 @@ export function requirementErrors(
       if (!providerIndex.has(capability)) providerIndex.set(capability, index);
   });
 
+  // Which listed layers each layer's requirements lead to, to tell an order a move fixes from a cycle none does.
+  const needs = layers.map((layer) =>
+    layer.manifest.requires
+      .map((requirement) => providerIndex.get(requirement))
+      .filter((provider): provider is number => provider !== undefined),
+  );
+  /** The chain of layers from `from` to `to` through requirements, or undefined when there is none. */
+  const chain = (from: number, to: number): number[] | undefined => {
+    const cameFrom = new Map<number, number>([[from, from]]);
+    for (const queue = [from]; queue.length > 0;) {
+      const current = queue.shift()!;
+      if (current === to) {
+        const path = [to];
+        while (path[0] !== from) path.unshift(cameFrom.get(path[0]!)!);
+        return path;
+      }
+      for (const next of needs[current] ?? [])
+        if (!cameFrom.has(next)) {
+          cameFrom.set(next, current);
+          queue.push(next);
+        }
+    }
+    return undefined;
+  };
+  const reportedCycles = new Set<string>();
+
   const check = (
     requirer: string,
     requirements: string[],
     index: number,
     location: ReturnType<typeof at>,
+    manifest?: LoadedLayer['source'],
   ) => {
-    for (const requirement of requirements) {
+    requirements.forEach((requirement, position) => {
       const provider = providerIndex.get(requirement);
-      if (provider !== undefined && provider < index) continue;
-      if (provider !== undefined) {
-        const providerName = layers[provider]!.name;
+      if (provider !== undefined && provider < index) return;
+      if (provider === index) {
         errors.push(
           new ImageLayersError({
-            code: provider === index ? 'requires-itself' : 'requirement-order',
+            code: 'requires-itself',
+            unit: requirer,
+            location: manifest?.locate(['requires', position]) ?? location,
+            message: `"${requirer}" requires ${requirement}, which it provides itself: a requirement must be met by a layer listed before it`,
+            fix: `remove "${requirement}" from "requires" (a layer has what it provides once its own fragment has run)`,
+          }),
+        );
+        return;
+      }
+      if (provider !== undefined) {
+        const providerName = layers[provider]!.name;
+        const cycle = chain(provider, index);
+        if (cycle) {
+          const names = [...cycle, provider].map((member) => layers[member]!.name);
+          const key = [...new Set(names)].sort().join(' ');
+          if (reportedCycles.has(key)) return;
+          reportedCycles.add(key);
+          errors.push(
+            new ImageLayersError({
+              code: 'requirement-cycle',
+              unit: requirer,
+              location,
+              message: `the requirements of ${names.map((name) => `"${name}"`).join(' -> ')} form a cycle (each needs what the next provides): no order of these layers meets them all`,
+              fix: 'break the cycle: drop one of these requirements, or move what one of them needs into a layer listed before all of them',
+            }),
+          );
+          return;
+        }
+        errors.push(
+          new ImageLayersError({
+            code: 'requirement-order',
             unit: requirer,
             location,
-            message: `"${requirer}" requires ${requirement}, which "${providerName}" provides, but "${providerName}" is listed ${provider === index ? 'as the same layer' : 'after it'}`,
+            message: `"${requirer}" requires ${requirement}, which "${providerName}" provides, but "${providerName}" is listed after it`,
             fix: `move "${providerName}" above "${requirer}" in "layers"`,
           }),
         );
-        continue;
+        return;
       }
       const candidates = workspaceLayers()
         .filter((layer) => capabilitiesOf(layer).includes(requirement))
@@ -119,9 +175,11 @@ export function requirementErrors(
             : `no layer in the workspace provides ${requirement}: add a layer with it in "provides", or drop the requirement`,
         }),
       );
-    }
+    });
   };
-  layers.forEach((layer, index) => check(layer.name, layer.manifest.requires, index, at(index)));
+  layers.forEach((layer, index) =>
+    check(layer.name, layer.manifest.requires, index, at(index), layer.source),
+  );
   check(image.name, image.manifest.requires, layers.length, image.source.locate(['requires']));
   return errors;
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { readHead } from '../compose/shipped-files';
 import { ruleByCode } from './rules';
 import { findSecrets } from './secrets';
 import type { Finding, Severity } from './types';
@@ -10,24 +11,17 @@ import type { Finding, Severity } from './types';
 
 export class ToolMissingError extends Error {}
 
-function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((entry) =>
-      entry.isDirectory() ? walk(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : [],
-    );
-}
-
 const SHELL_SHEBANG = /^#!\s*(?:\S*\/)?(?:env\s+)?(sh|bash|dash|ksh)\b/;
 
-/** The text files under a unit's files/ folder, and which of them are shell scripts. */
-export function unitFiles(filesDir: string): { texts: string[]; scripts: string[] } {
+/**
+ * Of the files a unit ships (the composer's list: see compose/shipped-files.ts), the text files and, among
+ * them, the shell scripts. A file with a NUL in its first 4 kB is binary and is not searched.
+ */
+export function classifyShipped(files: string[]): { texts: string[]; scripts: string[] } {
   const texts: string[] = [];
   const scripts: string[] = [];
-  for (const file of walk(filesDir)) {
-    if (statSync(file).size > 1_000_000) continue;
-    const head = readFileSync(file).subarray(0, 4096);
+  for (const file of files) {
+    const head = readHead(file, 4096);
     if (head.includes(0)) continue;
     texts.push(file);
     if (SHELL_SHEBANG.test(head.toString('utf8')) || /\.(sh|bash)$/.test(file)) scripts.push(file);
@@ -70,17 +64,48 @@ export function shellcheck(scripts: string[]): Finding[] {
   }));
 }
 
+/** Lines of a file, read a megabyte at a time: a shipped file of any size is searched in bounded memory. */
+function* linesOf(file: string): Generator<string> {
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    // Decodes UTF-8 across chunk ends, so a character split between two reads is read whole.
+    const decoder = new StringDecoder('utf8');
+    let partial = '';
+    for (let position = 0; ;) {
+      const read = readSync(fd, chunk, 0, chunk.length, position);
+      if (read === 0) break;
+      position += read;
+      const lines = (partial + decoder.write(chunk.subarray(0, read))).split('\n');
+      partial = lines.pop()!;
+      // A "line" of megabytes is data, not configuration: only its first 64 kB are searched.
+      if (partial.length > 1 << 16) partial = partial.slice(0, 1 << 16);
+      yield* lines;
+    }
+    yield partial;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** IL1007 for files a unit copies into the image. */
 export function secretsInFiles(files: string[]): Finding[] {
   const rule = ruleByCode.get('IL1007')!;
-  return files.flatMap((file) =>
-    findSecrets(readFileSync(file, 'utf8')).map((secret) => ({
-      file,
-      line: secret.line + 1,
-      column: secret.column + 1,
-      code: rule.code,
-      severity: rule.severity,
-      message: `This looks like ${secret.kind}: a credential in a file the image ships is readable by anyone with the image; pass it at run time`,
-    })),
-  );
+  const findings: Finding[] = [];
+  for (const file of files) {
+    let line = 0;
+    for (const text of linesOf(file)) {
+      line++;
+      for (const secret of findSecrets(text))
+        findings.push({
+          file,
+          line,
+          column: secret.column + 1,
+          code: rule.code,
+          severity: rule.severity,
+          message: `This looks like ${secret.kind}: a credential in a file the image ships is readable by anyone with the image; pass it at run time`,
+        });
+    }
+  }
+  return findings;
 }

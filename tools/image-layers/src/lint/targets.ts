@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { collectLayer } from '../compose/check-layer';
 import { composeImage } from '../compose/compose';
-import { FILES_FOLDER } from '../compose/context';
 import { PROVENANCE_FILE } from '../compose/write';
 import { ImageLayersError, ImageLayersErrors } from '../errors';
 import {
@@ -15,7 +15,7 @@ import {
 import type { LintConfig } from './config';
 import { applyConfig, lintText, sortFindings } from './engine';
 import { ruleByCode } from './rules';
-import { secretsInFiles, shellcheck, unitFiles } from './scripts';
+import { classifyShipped, secretsInFiles, shellcheck } from './scripts';
 import type { Finding, UnitSpan } from './types';
 import { unitOfImageFragment, unitOfLayer, unitsOfComposed, unitsOfProvenance } from './units';
 
@@ -26,8 +26,10 @@ interface LintJob {
   text: string;
   file: string;
   units: UnitSpan[];
-  /** The unit's files/ folder: its scripts are shellchecked and its files searched for credentials. */
-  filesDir?: string;
+  /** The files the image or layer ships, as the composer stages them: scripts shellchecked, all searched for credentials. */
+  shipped?: string[];
+  /** What the composer refuses about the layer (a link out of files/, a missing COPY source), as findings. */
+  problems?: ImageLayersError[];
 }
 
 function workspaceRootOf(path: string): string {
@@ -54,12 +56,13 @@ function jobFor(path: string): LintJob {
   if (!existsSync(full)) throw new LintUsageError(`${path}: no such file or folder`);
   if (statSync(full).isDirectory()) {
     if (existsSync(join(full, LAYER_MANIFEST))) {
-      const layer = loadLayer(full);
+      const { layer, files, errors } = collectLayer(full);
       return {
         text: layer.fragmentText,
         file: layer.fragmentFile,
         units: [unitOfLayer(layer)],
-        filesDir: join(full, FILES_FOLDER),
+        shipped: files.map((file) => file.sourceFile),
+        problems: errors,
       };
     }
     if (existsSync(join(full, IMAGE_MANIFEST))) {
@@ -68,7 +71,8 @@ function jobFor(path: string): LintJob {
         text: composed.dockerfile,
         file: join(full, 'Dockerfile (composed)'),
         units: unitsOfComposed(composed, workspaceRootOf(full)),
-        filesDir: join(full, FILES_FOLDER),
+        // Every layer's files as well as the image's own: what the image ships is what is linted.
+        shipped: composed.contextFiles.map((file) => file.sourceFile),
       };
     }
     if (existsSync(join(full, 'Dockerfile'))) return jobFor(join(full, 'Dockerfile'));
@@ -111,10 +115,17 @@ export async function lintPath(path: string, config: LintConfig): Promise<Findin
     throw error;
   }
   const findings = await lintText({ text: job.text, file: job.file, units: job.units, config });
-  if (!job.filesDir) return findings;
-  const files = unitFiles(job.filesDir);
+  if (!job.shipped) return findings;
+  const files = classifyShipped([...new Set(job.shipped)]);
   return sortFindings([
     ...findings,
-    ...applyConfig([...shellcheck(files.scripts), ...secretsInFiles(files.texts)], config),
+    ...applyConfig(
+      [
+        ...compositionFindings(new ImageLayersErrors(job.problems ?? [])),
+        ...shellcheck(files.scripts),
+        ...secretsInFiles(files.texts),
+      ],
+      config,
+    ),
   ]);
 }

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { ImageLayersError, throwIfAny } from '../errors';
 import { readJsonSource, type JsonSource } from './json-source';
 import { imageManifestSchema, layerManifestSchema, type ImageManifest, type LayerManifest } from './schema';
+import { readUnitFile } from './unit-file';
 
 export const LAYER_MANIFEST = 'layer.json';
 export const LAYER_FRAGMENT = 'layer.Dockerfile';
@@ -79,8 +80,8 @@ export function validate<T extends z.ZodType>(schema: T, source: JsonSource, uni
   throw new Error('unreachable');
 }
 
-function readFragment(file: string, unit: string, manifestFile: string): string {
-  if (!existsSync(file) || !statSync(file).isFile()) {
+function readFragment(file: string, unit: string, manifestFile: string, unitDir: string): string {
+  if (!existsSync(file)) {
     throw new ImageLayersError({
       code: 'missing-fragment',
       unit,
@@ -89,7 +90,7 @@ function readFragment(file: string, unit: string, manifestFile: string): string 
       fix: `create ${file} with this unit's Dockerfile instructions`,
     });
   }
-  return readFileSync(file, 'utf8');
+  return readUnitFile(file, { unit, unitDir });
 }
 
 /** Loads and validates packages/<name>/layer.json and its fragment. */
@@ -105,7 +106,7 @@ export function loadLayer(dir: string): LoadedLayer {
       fix: `create ${manifestFile} (name, version, description; see tools/image-layers/schema/layer.schema.json)`,
     });
   }
-  const source = readJsonSource(manifestFile, folderName);
+  const source = readJsonSource(manifestFile, folderName, dir);
   const manifest = validate(layerManifestSchema, source, folderName);
   if (manifest.name !== folderName) {
     throw new ImageLayersError({
@@ -123,7 +124,7 @@ export function loadLayer(dir: string): LoadedLayer {
     manifest,
     source,
     fragmentFile,
-    fragmentText: readFragment(fragmentFile, manifest.name, manifestFile),
+    fragmentText: readFragment(fragmentFile, manifest.name, manifestFile, dir),
   };
 }
 
@@ -138,15 +139,26 @@ export function loadImage(dir: string): LoadedImage {
       fix: `pass the folder of an image app (one with ${IMAGE_MANIFEST}), e.g. apps/claude-code-image`,
     });
   }
-  const source = readJsonSource(manifestFile, basename(dir));
+  const source = readJsonSource(manifestFile, basename(dir), dir);
   const manifest = validate(imageManifestSchema, source, basename(dir));
-  const fragmentFile = join(dir, manifest.fragment);
+  // The image's fragment is its own file: a path out of its folder would read (and echo) someone else's.
+  const fragmentPath = normalize(manifest.fragment);
+  if (isAbsolute(fragmentPath) || fragmentPath === '..' || fragmentPath.startsWith(`..${sep}`)) {
+    throw new ImageLayersError({
+      code: 'fragment-outside-image',
+      unit: manifest.name,
+      location: source.locate(['fragment']),
+      message: `"fragment" is ${JSON.stringify(manifest.fragment)}, which is not inside the image's folder`,
+      fix: 'name a file in the image folder, relative to image.json (the default is image.Dockerfile)',
+    });
+  }
+  const fragmentFile = join(dir, fragmentPath);
   return {
     name: manifest.name,
     dir,
     manifest,
     source,
     fragmentFile,
-    fragmentText: readFragment(fragmentFile, manifest.name, manifestFile),
+    fragmentText: readFragment(fragmentFile, manifest.name, manifestFile, dir),
   };
 }

@@ -18,38 +18,111 @@ const optionName = z
   .string()
   .regex(optionNamePattern, 'an option is named after its ARG: upper case, digits, _');
 
-const aptPackageName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9+.-]*(=[^\s]+)?$/, 'a Debian package name, optionally pinned as name=version');
+/** Each kind of package a unit declares, the one shape its names must have, and how to say it. */
+export const PACKAGE_NAMES = {
+  aptPackages: {
+    pattern: /^[a-z0-9][a-z0-9+.-]*(=[^\s]+)?$/,
+    says: 'a Debian package name, optionally pinned as name=version',
+  },
+  // A pip requirement without spaces (it is passed as one word of a list): name[extras] and version specifiers.
+  // Never an option (--index-url, -e): those would change where pip installs from.
+  pythonPackages: {
+    pattern:
+      /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?((===?|!=|~=|<=?|>=?)[A-Za-z0-9.*+!_-]+)*(,(===?|!=|~=|<=?|>=?)[A-Za-z0-9.*+!_-]+)*$/,
+    says: 'a pip requirement without spaces, such as claude-agent-sdk>=0.1.58',
+  },
+} as const;
+export type PackageKind = keyof typeof PACKAGE_NAMES;
 
-/** A pip requirement without spaces (it is passed as one word of a list): name[extras] and version specifiers. */
+const aptPackageName = z.string().regex(PACKAGE_NAMES.aptPackages.pattern, PACKAGE_NAMES.aptPackages.says);
 const pythonRequirement = z
   .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?((===?|!=|~=|<=?|>=?)[A-Za-z0-9.*+!_-]+)*(,(===?|!=|~=|<=?|>=?)[A-Za-z0-9.*+!_-]+)*$/,
-    'a pip requirement without spaces, such as claude-agent-sdk>=0.1.58',
-  );
+  .regex(PACKAGE_NAMES.pythonPackages.pattern, PACKAGE_NAMES.pythonPackages.says);
+
+/**
+ * Control characters (line breaks, a lone carriage return, NUL, NEL, U+2028/9) in a value written into the
+ * Dockerfile would end its line and start an instruction of their own: no option value may hold one.
+ */
+export const CONTROL_CHARACTER = /[\p{Cc}\u2028\u2029]/u;
+
+/** Why a string cannot be an option value (or a list item of one), or undefined when it can. */
+export function optionTextProblem(text: string, listItem: boolean): string | undefined {
+  const control = CONTROL_CHARACTER.exec(text);
+  if (control) {
+    const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    return `holds the control character U+${code} at position ${control.index + 1}: a value is one line of text`;
+  }
+  // List items are joined with spaces into one ARG: a space inside one would make it two items.
+  if (listItem && (text === '' || /\s/.test(text)))
+    return 'is empty or holds white space: a list item is one word';
+  return undefined;
+}
+
+/** A string that compiles as the full-match regular expression the composer applies to option values. */
+export function optionPatternProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(`^(?:${pattern})$`);
+    return undefined;
+  } catch (error) {
+    return `is not a valid regular expression (${(error as Error).message})`;
+  }
+}
+
+const optionText = z.string().superRefine((text, context) => {
+  const problem = optionTextProblem(text, false);
+  if (problem) context.addIssue({ code: 'custom', message: `the value ${problem}` });
+});
+const optionListItem = z.string().superRefine((text, context) => {
+  const problem = optionTextProblem(text, true);
+  if (problem) context.addIssue({ code: 'custom', message: `the item ${problem}` });
+});
 
 const description = z.string().min(1, 'say in a sentence what this is for');
 
-const stringOption = z.strictObject({
-  type: z.literal('string'),
-  default: z.string(),
-  description,
-  /** A regular expression every value must match in full. */
-  pattern: z.string().optional(),
-});
+const stringOption = z
+  .strictObject({
+    type: z.literal('string'),
+    default: optionText,
+    description,
+    /** A regular expression every value must match in full. */
+    pattern: z
+      .string()
+      .superRefine((pattern, context) => {
+        const problem = optionPatternProblem(pattern);
+        if (problem) context.addIssue({ code: 'custom', message: `the pattern ${problem}` });
+      })
+      .optional(),
+  })
+  .superRefine((option, context) => {
+    if (option.pattern && !optionPatternProblem(option.pattern)) {
+      if (!new RegExp(`^(?:${option.pattern})$`).test(option.default))
+        context.addIssue({
+          code: 'custom',
+          path: ['default'],
+          message: `the default "${option.default}" does not match the option's own pattern ${option.pattern}`,
+        });
+    }
+  });
 const booleanOption = z.strictObject({ type: z.literal('boolean'), default: z.boolean(), description });
-const stringListOption = z.strictObject({
-  type: z.literal('string-list'),
-  default: z.array(z.string()),
-  description,
-  /**
-   * The composer adds every listed unit's declarations of this kind to the value: the base layer collects
-   * aptPackages (one apt step for the image), a Python layer pythonPackages (one pip step).
-   */
-  collects: z.enum(['aptPackages', 'pythonPackages']).optional(),
-});
+const stringListOption = z
+  .strictObject({
+    type: z.literal('string-list'),
+    default: z.array(optionListItem),
+    description,
+    /**
+     * The composer adds every listed unit's declarations of this kind to the value: the base layer collects
+     * aptPackages (one apt step for the image), a Python layer pythonPackages (one pip step).
+     */
+    collects: z.enum(['aptPackages', 'pythonPackages']).optional(),
+  })
+  .superRefine((option, context) => {
+    if (!option.collects) return;
+    const { pattern, says } = PACKAGE_NAMES[option.collects];
+    option.default.forEach((item, index) => {
+      if (!pattern.test(item))
+        context.addIssue({ code: 'custom', path: ['default', index], message: `"${item}" is not ${says}` });
+    });
+  });
 export const layerOption = z.discriminatedUnion('type', [stringOption, booleanOption, stringListOption]);
 
 /** Hosts a build reaches, so a test can say by name which step it cannot run offline. */
