@@ -14,6 +14,12 @@ say() {
   printf '[entrypoint] %s\n' "$*"
 }
 
+# Text the agent chose (file names, link targets) with each control character shown as ?, so that a name
+# cannot rewrite the log or the operator's terminal (an escape sequence, a carriage return, a new line).
+printable() {
+  printf '%s' "$1" | tr -c '[:print:]' '?'
+}
+
 # "mode owner:group" of a path, or <missing>.
 describe() {
   if [ -e "$1" ]; then
@@ -28,7 +34,10 @@ banner() {
   say "WORKSPACE_ID=${WORKSPACE_ID:-<unset>} PLATFORM_URL=${PLATFORM_URL:-<unset>}"
   configs_files=''
   if [ -d /configs ]; then
-    configs_files=$(find /configs -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | paste -sd ' ' -)
+    # The agent names these files: NUL-separated, so a new line in a name is one more character to show as ?.
+    configs_files=$(find /configs -mindepth 1 -maxdepth 1 -printf '%f\0' | sort -z | tr -c '[:print:]\0' '?' |
+      tr '\0' ' ')
+    configs_files=${configs_files% }
   fi
   say "/configs $(describe /configs) files: $configs_files"
   say "/workspace $(describe /workspace)"
