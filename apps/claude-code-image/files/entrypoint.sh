@@ -49,46 +49,111 @@ banner() {
   done
 }
 
+# The root phase. The agent writes /workspace and /home/agent, and /configs and the sessions volume once they
+# are given to it; all of them outlive the container, so the agent of an earlier container may have left any
+# link or file there (/home/agent/.gitconfig -> /etc/shadow, /workspace/.molecule -> /etc). Root therefore never
+# goes through a path it did not make: it puts its folders and files in place of links instead of following
+# them, changes owners with chown -h (the link itself) and walks trees with find -P (never through a link).
+# Assumed: no process of the agent runs during this phase. In a fresh container this script is the first
+# process, and the volumes are not written by another running container; a concurrent agent could swap a path
+# between a check below and the step that follows it.
+
+# Makes $1 a real folder owned by agent; callers check its parent first. A link there is removed (the link
+# only, its target is untouched, so nothing is lost) and a folder made in its place: root must not follow it,
+# and the platform's folder must exist. Anything else that is not a folder is the agent's own file: it is left
+# as it is and reported, and the start goes on. Fails when $1 ends up not being a folder.
+own_folder() {
+  if [ -L "$1" ]; then
+    target=$(readlink "$1")
+    rm -f "$1"
+    say "replaced the link $(printable "$1") -> $(printable "$target") with a folder"
+  fi
+  # Without -p: mkdir fails on whatever is already there instead of going through it.
+  if [ ! -e "$1" ]; then
+    mkdir "$1"
+  fi
+  if [ ! -d "$1" ]; then
+    say "$(printable "$1") is not a folder; left as it is"
+    return 1
+  fi
+  chown -h "$agent:$agent" "$1"
+}
+
+# Writes standard input to $1 as a new agent-owned file (mode 644). The file is made by mktemp (O_EXCL, so never
+# through a link) beside $1 and renamed over it: a rename replaces a link the agent left at $1, where cp or a
+# redirection would write through it. -T: a link to a folder is replaced too, never entered.
+put_agent_file() {
+  if [ -d "$1" ] && [ ! -L "$1" ]; then
+    say "$(printable "$1") is a folder; left as it is"
+    return 0
+  fi
+  new=$(mktemp "$1.XXXXXX")
+  cat >"$new"
+  chown "$agent:$agent" "$new"
+  chmod 644 "$new"
+  mv -f -T "$new" "$1"
+}
+
+# Gives the tree at $1 to agent, as chown -R would, without leaving it: find -P follows no link, the start
+# included, and chown -h changes a link itself. A non-folder with more than one hard link is left to its owner
+# and reported: its other name may be outside the tree (/etc/shadow, where the file system is the same).
+give_tree_to_agent() {
+  kept=$(find -P "$1" \( -type d -o -links 1 \) -exec chown -h "$agent:$agent" {} + -o -print)
+  if [ -n "$kept" ]; then
+    printf '%s\n' "$kept" | tr -c '[:print:]\n' '?' |
+      while IFS= read -r path; do say "not given to agent (more than one hard link): $path"; done
+  fi
+}
+
 fix_configs() {
   # Docker creates the volume root-owned; a root-owned .auth_token once broke peer calls with 401.
   if [ -d /configs ]; then
-    chown -R "$agent:$agent" /configs
+    give_tree_to_agent /configs
   fi
 }
 
 fix_workspace() {
   mkdir -p /workspace
-  chown "$agent:$agent" /workspace
+  chown -h "$agent:$agent" /workspace
   # A root-owned first entry means a host that maps every file to root (Docker Desktop on Windows): only then is
   # the slow recursive chown worth it, so start-up stays fast on a large workspace.
   first_owner=$(find /workspace -mindepth 1 -maxdepth 1 -printf '%U\n' -quit)
   if [ "$first_owner" = 0 ]; then
-    chown -R "$agent:$agent" /workspace
+    give_tree_to_agent /workspace
   fi
   # The first attachment upload once failed because this folder did not exist or was root's.
-  mkdir -p /workspace/.molecule/chat-uploads
-  chown "$agent:$agent" /workspace/.molecule /workspace/.molecule/chat-uploads
+  if own_folder /workspace/.molecule; then
+    own_folder /workspace/.molecule/chat-uploads || true # reported; the start goes on
+  fi
 }
 
 fix_claude_home() {
-  claude="$agent_home/.claude"
-  mkdir -p "$claude/session-env"
-  # An operator's own settings win: the stub is written only when there is none.
-  if [ ! -e "$claude/settings.json" ] && [ ! -L "$claude/settings.json" ]; then
-    printf '{\n  "permissions": {\n    "defaultMode": "bypassPermissions"\n  }\n}\n' >"$claude/settings.json"
-  fi
-  # The platform mounts the sessions volume under root's home. `ln -sf` onto an existing folder or link would
-  # nest the new link inside it, so whatever is there is removed first.
+  # The platform mounts the sessions volume under root's home. Debian's /root is 0700: traversable (not
+  # readable) lets uid 1000 follow the link made below.
   sessions=/root/.claude/sessions
+  if [ -d "$sessions" ]; then
+    chmod 0711 /root
+    chmod go+x /root/.claude
+    give_tree_to_agent "$sessions"
+  fi
+
+  claude="$agent_home/.claude"
+  if ! own_folder "$claude"; then
+    return 0 # reported; the start goes on without the CLI's folder
+  fi
+  own_folder "$claude/session-env" || true
+  # An operator's own settings win: the stub is written only when there is none (a link there is left alone).
+  if [ ! -e "$claude/settings.json" ] && [ ! -L "$claude/settings.json" ]; then
+    printf '{\n  "permissions": {\n    "defaultMode": "bypassPermissions"\n  }\n}\n' |
+      put_agent_file "$claude/settings.json"
+  fi
+  # `ln -sf` onto an existing folder or link would nest the new link inside it, so whatever is there is removed
+  # first: inside a real .claude, so rm removes a link itself, never what it points to.
   if [ -d "$sessions" ]; then
     rm -rf "$claude/sessions"
     ln -s "$sessions" "$claude/sessions"
-    # Debian's /root is 0700: traversable (not readable) lets uid 1000 follow the link.
-    chmod 0711 /root
-    chmod go+x /root/.claude
-    chown -R "$agent:$agent" "$sessions"
   fi
-  chown -R "$agent:$agent" "$claude"
+  give_tree_to_agent "$claude"
 }
 
 configure_git() {
@@ -96,15 +161,15 @@ configure_git() {
   if [ -x "$token_helper" ]; then
     git config --file /root/.gitconfig --replace-all credential.https://github.com.helper "$token_helper"
     git config --file /root/.gitconfig credential.https://github.com.useHttpPath true
-    cp /root/.gitconfig "$agent_home/.gitconfig"
-    chown "$agent:$agent" "$agent_home/.gitconfig"
+    put_agent_file "$agent_home/.gitconfig" </root/.gitconfig
   fi
 }
 
 prepare_token_cache() {
-  mkdir -p "$agent_home/.molecule-token-cache"
-  chown "$agent:$agent" "$agent_home/.molecule-token-cache"
-  chmod 700 "$agent_home/.molecule-token-cache"
+  if own_folder "$agent_home/.molecule-token-cache"; then
+    # A real folder now (own_folder replaced any link), so chmod, which follows links, changes only it.
+    chmod 700 "$agent_home/.molecule-token-cache"
+  fi
 }
 
 start_token_refresh() {

@@ -86,7 +86,9 @@ describe('entrypoint.sh as root never follows a link the agent planted', () => {
       expectStartedAsAgent(run);
       expectAgentFolder('/workspace/.molecule');
       expectAgentFolder('/workspace/.molecule/chat-uploads');
-      expect(run.stdout).toContain('[entrypoint] replaced the link /workspace/.molecule -> /etc with a folder');
+      expect(run.stdout).toContain(
+        '[entrypoint] replaced the link /workspace/.molecule -> /etc with a folder',
+      );
     });
 
     it('refuses to chown /etc/sudoers.d through a planted chat-uploads link', async () => {
@@ -128,7 +130,9 @@ describe('entrypoint.sh as root never follows a link the agent planted', () => {
       expect(readFileSync(image.root.at('/workspace/.molecule/chat-uploads'), 'utf8')).toBe(
         'the agent wrote this\n',
       );
-      expect(run.stdout).toContain('[entrypoint] /workspace/.molecule/chat-uploads is not a folder; left as it is');
+      expect(run.stdout).toContain(
+        '[entrypoint] /workspace/.molecule/chat-uploads is not a folder; left as it is',
+      );
     });
   });
 
@@ -152,7 +156,9 @@ describe('entrypoint.sh as root never follows a link the agent planted', () => {
 
       expectStartedAsAgent(run);
       expect(image.owner('/workspace/project/README.md')).toMatchObject(agent);
-      expect(run.stdout).toContain('[entrypoint] not given to agent (more than one hard link): /workspace/project/shadow');
+      expect(run.stdout).toContain(
+        '[entrypoint] not given to agent (more than one hard link): /workspace/project/shadow',
+      );
     });
   });
 
@@ -187,7 +193,9 @@ describe('entrypoint.sh as root never follows a link the agent planted', () => {
       const run = await image.start();
 
       expectStartedAsAgent(run);
-      const leftovers = readdirSync(image.root.at('/home/agent')).filter((name) => name.startsWith('.gitconfig.'));
+      const leftovers = readdirSync(image.root.at('/home/agent')).filter((name) =>
+        name.startsWith('.gitconfig.'),
+      );
       expect(leftovers).toEqual([]);
     });
 
@@ -332,5 +340,4 @@ describe('entrypoint.sh as root never follows a link the agent planted', () => {
       expect(run.stdout).not.toContain('\r');
     });
   });
-
 });
