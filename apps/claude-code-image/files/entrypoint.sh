@@ -51,12 +51,14 @@ banner() {
 
 # The root phase. The agent writes /workspace and /home/agent, and /configs and the sessions volume once they
 # are given to it; all of them outlive the container, so the agent of an earlier container may have left any
-# link or file there (/home/agent/.gitconfig -> /etc/shadow, /workspace/.molecule -> /etc). Root therefore never
-# goes through a path it did not make: it puts its folders and files in place of links instead of following
-# them, changes owners with chown -h (the link itself) and walks trees with find -P (never through a link).
-# Assumed: no process of the agent runs during this phase. In a fresh container this script is the first
-# process, and the volumes are not written by another running container; a concurrent agent could swap a path
-# between a check below and the step that follows it.
+# link or file there (/home/agent/.gitconfig -> /etc/shadow, /workspace/.molecule -> /etc). So root never goes
+# through a link it did not make: where it must put a folder or a file it replaces a link instead of following
+# it, it changes owners with chown -h or chown -R -P (links themselves), and it never writes into an existing
+# path there, it renames a new file over it.
+# Assumed: no process of the agent runs during this phase (in a fresh container this script is the first
+# process, and no other running container writes these volumes). chown -R -P, chown -h and rename follow no
+# link even against a concurrent agent; the hard-link check and each test below, with the mkdir or chmod after
+# it, would race one.
 
 # Makes $1 a real folder owned by agent; callers check its parent first. A link there is removed (the link
 # only, its target is untouched, so nothing is lost) and a folder made in its place: root must not follow it,
@@ -94,15 +96,20 @@ put_agent_file() {
   mv -f -T "$new" "$1"
 }
 
-# Gives the tree at $1 to agent, as chown -R would, without leaving it: find -P follows no link, the start
-# included, and chown -h changes a link itself. A non-folder with more than one hard link is left to its owner
-# and reported: its other name may be outside the tree (/etc/shadow, where the file system is the same).
+# Gives the tree at $1 to agent without leaving it. chown -R -P follows no link, the top included, and changes
+# each entry relative to its folder's open descriptor, so even a folder swapped for a link mid-walk is not gone
+# through. A hard link is another matter: a non-folder with more than one may be a file outside the tree by
+# another name (/etc/shadow, where the file system is the same), so such a tree is given entry by entry with
+# chown -h, leaving those files to their owner, and each is reported.
 give_tree_to_agent() {
-  kept=$(find -P "$1" \( -type d -o -links 1 \) -exec chown -h "$agent:$agent" {} + -o -print)
-  if [ -n "$kept" ]; then
-    printf '%s\n' "$kept" | tr -c '[:print:]\n' '?' |
-      while IFS= read -r path; do say "not given to agent (more than one hard link): $path"; done
+  linked=$(find -P "$1" ! -type d -links +1 -print)
+  if [ -z "$linked" ]; then
+    chown -R -P "$agent:$agent" "$1"
+    return 0
   fi
+  printf '%s\n' "$linked" | tr -c '[:print:]\n' '?' |
+    while IFS= read -r path; do say "not given to agent (more than one hard link): $path"; done
+  find -P "$1" \( -type d -o -links 1 \) -exec chown -h "$agent:$agent" {} +
 }
 
 fix_configs() {

@@ -189,6 +189,16 @@ describe('entrypoint.sh as root never follows a link the agent planted', () => {
       expect(lstatSync(image.root.at('/home/agent/.gitconfig')).isFile()).toBe(true);
     });
 
+    it('writes nothing into a real folder the agent made at .gitconfig, and starts', async () => {
+      image.root.mkdir('/home/agent/.gitconfig', agent);
+
+      const run = await startLeavingEtcAlone();
+
+      expectStartedAsAgent(run);
+      expect(readdirSync(image.root.at('/home/agent/.gitconfig'))).toEqual([]);
+      expect(run.stdout).toContain('[entrypoint] /home/agent/.gitconfig is a folder; left as it is');
+    });
+
     it('leaves no temporary file behind in /home/agent after writing .gitconfig', async () => {
       const run = await image.start();
 
@@ -230,6 +240,18 @@ describe('entrypoint.sh as root never follows a link the agent planted', () => {
       expectAgentFolder('/home/agent/.claude/session-env');
       const settings = JSON.parse(readFileSync(image.root.at('/home/agent/.claude/settings.json'), 'utf8'));
       expect(settings).toEqual({ permissions: { defaultMode: 'bypassPermissions' } });
+    });
+
+    it('starts although .claude is a plain file, and still gives the sessions volume to agent', async () => {
+      image.root.writeFile('/home/agent/.claude', 'the agent wrote this\n', agent);
+      image.root.writeFile('/root/.claude/sessions/session-1.jsonl', '{}\n');
+
+      const run = await startLeavingEtcAlone();
+
+      expectStartedAsAgent(run);
+      expect(readFileSync(image.root.at('/home/agent/.claude'), 'utf8')).toBe('the agent wrote this\n');
+      expect(image.owner('/root/.claude/sessions/session-1.jsonl')).toMatchObject(agent);
+      expect(run.stdout).toContain('[entrypoint] /home/agent/.claude is not a folder; left as it is');
     });
 
     it('replaces a planted .claude/session-env link to /etc with a real folder', async () => {
