@@ -9,6 +9,7 @@ import {
   readdirSync,
   realpathSync,
   renameSync,
+  type BigIntStats,
   rmSync,
   utimesSync,
   writeFileSync,
@@ -89,16 +90,35 @@ export function checkOutputFolder(outDir: string, workspaceRoot: string): void {
       );
     }
   }
-  try {
-    checkExistingOutput(outDir);
-  } catch (error) {
-    // Gone while it was looked at (another compose moved it aside): nothing there is nothing to lose.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  // Another compose may move the folder aside and empty it while it is read here: a verdict counts only when the
+  // same folder is still in place after it was read, else it is read again (what is there is nothing to lose).
+  for (let attempt = 0; attempt < 100; attempt++) {
+    let before;
+    try {
+      before = lstatSync(outDir, { bigint: true });
+    } catch {
+      return; // nothing there
+    }
+    try {
+      checkExistingOutput(outDir, before);
+      return;
+    } catch (error) {
+      let after;
+      try {
+        after = lstatSync(outDir, { bigint: true });
+      } catch {
+        continue;
+      }
+      // A folder moved or emptied meanwhile has a new change time (and an inode reused by a new one a new birth).
+      const unchanged = (['dev', 'ino', 'ctimeNs', 'birthtimeNs'] as const).every(
+        (key) => after[key] === before[key],
+      );
+      if (unchanged) throw error;
+    }
   }
 }
 
-function checkExistingOutput(outDir: string): void {
-  const stat = lstatSync(outDir);
+function checkExistingOutput(outDir: string, stat: BigIntStats): void {
   if (stat.isSymbolicLink())
     throw unsafeOutput(
       outDir,
