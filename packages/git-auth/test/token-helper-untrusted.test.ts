@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   answers,
+  AUTH_TOKEN,
   ENV_TOKEN,
   GIT_REQUEST,
   gitAnswer,
@@ -144,6 +145,23 @@ describe('molecule-git-token-helper.sh refuses a token holding anything but prin
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/ignoring GH_TOKEN/);
+  });
+});
+
+describe('molecule-git-token-helper.sh checks its platform credential', () => {
+  it.each([
+    ['a line break inside, which would add a request header', `${AUTH_TOKEN}\nX-Injected: 1\n`],
+    ['a NUL byte', `${AUTH_TOKEN}\u0000x\n`],
+    ['a non-ASCII letter', `${AUTH_TOKEN}é\n`],
+  ])('does not ask the platform when .auth_token holds %s', async (_case, content) => {
+    bench.writeAuthToken(content);
+    const run = await get();
+    expect(run.stdout).toBe(gitAnswer(ENV_TOKEN));
+    expect(bench.platform.requests).toHaveLength(0);
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(/no platform credential: .*\.auth_token holds /),
+      expect.stringMatching(/using GITHUB_TOKEN/),
+    ]);
   });
 });
 
