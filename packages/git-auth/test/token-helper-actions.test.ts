@@ -232,6 +232,16 @@ describe('molecule-git-token-helper.sh _refresh_gh', () => {
     expect(readFileSync(ghToken(), 'utf8')).toBe(`${TOKEN}\n`);
   });
 
+  it('gives up on a gh login that does not finish within 20 s, and still writes ~/.gh_token', async () => {
+    writeStandIn(bench, 'gh', 'cat >/dev/null\nexec sleep 300');
+    const run = await bench.run(['_refresh_gh'], { withFakeBin: true, timeoutMs: 45_000 });
+    expect(run.exitCode).toBe(0);
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(/warning: gh auth login did not finish within 20s/),
+    ]);
+    expect(readFileSync(ghToken(), 'utf8')).toBe(`${TOKEN}\n`);
+  });
+
   it('reports a missing gh CLI and still writes ~/.gh_token', async () => {
     // A PATH with every command of /usr/bin but gh, whether or not this machine has gh.
     const noGh = join(bench.home, '..', 'no-gh-bin');

@@ -22,6 +22,7 @@ readonly CACHE_EXPIRY="$CACHE_DIR/expiry"
 # 50 minutes: a cached token is dropped well before its ~60-minute lifetime ends.
 readonly CACHE_TTL_SEC=3000
 readonly FETCH_TIMEOUT_SEC=10
+readonly GH_LOGIN_TIMEOUT_SEC=20
 # A token answer is a few hundred bytes; a larger one is refused unread, however it is sent.
 readonly MAX_ANSWER_BYTES=65536
 
@@ -257,9 +258,14 @@ login_gh() {
     log "warning: gh CLI not found; gh stays logged out"
     return 0
   fi
-  # gh's own output is dropped: it cannot be trusted not to echo what it read.
-  printf '%s\n' "$TOKEN" | gh auth login --hostname github.com --with-token >/dev/null 2>&1 || gh_exit=$?
-  if ((gh_exit != 0)); then
+  # gh's own output is dropped: it cannot be trusted not to echo what it read. It checks the token with
+  # GitHub, a host that may not answer: timeout ends it, and what it started, after GH_LOGIN_TIMEOUT_SEC.
+  printf '%s\n' "$TOKEN" |
+    timeout "$GH_LOGIN_TIMEOUT_SEC" gh auth login --hostname github.com --with-token >/dev/null 2>&1 ||
+    gh_exit=$?
+  if ((gh_exit == 124)); then
+    log "warning: gh auth login did not finish within ${GH_LOGIN_TIMEOUT_SEC}s"
+  elif ((gh_exit != 0)); then
     log "warning: gh auth login failed (exit $gh_exit)"
   fi
 }
