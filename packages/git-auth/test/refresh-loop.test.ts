@@ -34,7 +34,8 @@ describe('molecule-gh-token-refresh.sh, run with second-long intervals and a sta
   beforeEach(() => {
     temp = makeTempDir('refresh-loop-');
     // The stand-in records each call (time and arguments), prints a planted secret on both streams, exits
-    // with the code in exit-code, and with a hang file present blocks (after noting its pid) until killed.
+    // with the code in exit-code, and with a hang file present blocks (after noting its pid) until killed;
+    // with an ignore-term file present it ignores SIGTERM.
     helper = file('helper.sh');
     writeFileSync(
       helper,
@@ -42,6 +43,7 @@ describe('molecule-gh-token-refresh.sh, run with second-long intervals and a sta
         '#!/bin/sh',
         `printf '%s %s\\n' "$(date +%s.%N)" "$*" >> '${file('calls')}'`,
         `echo '${SECRET}'; echo '${SECRET}' >&2`,
+        `if [ -e '${file('ignore-term')}' ]; then trap '' TERM; fi`,
         `if [ -e '${file('hang')}' ]; then echo $$ > '${file('helper.pid')}'; exec sleep 300; fi`,
         `exit "$(cat '${file('exit-code')}')"`,
         '',
@@ -240,6 +242,18 @@ describe('molecule-gh-token-refresh.sh, run with second-long intervals and a sta
     await waitUntil(() => !isAlive(helperPid), 'the timed-out helper to end');
     rmSync(file('hang'));
     await waitUntil(() => attempts(p).some((line) => line.includes('succeeded')), 'a successful attempt');
+    await stopWithSigterm(p);
+  });
+
+  it('kills a helper that ignores the SIGTERM of its time limit 5 s later, and keeps going', async () => {
+    writeFileSync(file('hang'), '');
+    writeFileSync(file('ignore-term'), '');
+    const p = start({ TOKEN_REFRESH_HELPER_TIMEOUT_SEC: '1' });
+    await waitUntil(() => existsSync(file('helper.pid')), 'the helper to start');
+    const helperPid = Number(readFileSync(file('helper.pid'), 'utf8'));
+    await waitUntil(() => attempts(p).length >= 1, 'the first attempt to be killed', 15_000);
+    expect(attempts(p)[0]).toMatch(/refresh failed \(helper exit 137\); retrying in 1s$/);
+    expect(isAlive(helperPid)).toBe(false);
     await stopWithSigterm(p);
   });
 

@@ -65,12 +65,14 @@ pause() {
 }
 
 # The helper's output is discarded: it may print the token. timeout ends it, and whatever it started, after
-# helper_timeout seconds; a SIGTERM to timeout reaches the helper too.
+# helper_timeout seconds (SIGTERM, then SIGKILL 5 s later for one that ignores it); a SIGTERM to timeout
+# reaches the helper too.
 refresh() {
   local status=0 next
-  timeout "$helper_timeout" "$helper" _refresh_gh </dev/null >/dev/null 2>&1 &
+  timeout --kill-after=5 "$helper_timeout" "$helper" _refresh_gh </dev/null >/dev/null 2>&1 &
   child=$!
-  wait "$child" || status=$?
+  # bash would report a job ended by SIGKILL on standard error in a line of its own; the attempt line says it.
+  wait "$child" 2>/dev/null || status=$?
   child=
   # Jitter spreads dozens of containers' requests to the platform over time.
   next=$((interval + RANDOM % (jitter + 1)))

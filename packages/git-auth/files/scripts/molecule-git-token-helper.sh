@@ -258,11 +258,13 @@ login_gh() {
     log "warning: gh CLI not found; gh stays logged out"
     return 0
   fi
-  # gh's own output is dropped: it cannot be trusted not to echo what it read. It checks the token with
-  # GitHub, a host that may not answer: timeout ends it, and what it started, after GH_LOGIN_TIMEOUT_SEC.
-  printf '%s\n' "$TOKEN" |
-    timeout "$GH_LOGIN_TIMEOUT_SEC" gh auth login --hostname github.com --with-token >/dev/null 2>&1 ||
-    gh_exit=$?
+  # gh's own output is dropped: it cannot be trusted not to echo what it read (bash's line for a gh ended by
+  # SIGKILL goes with it; the warning below says it). gh checks the token with GitHub, a host that may not
+  # answer: timeout ends it, and what it started, after GH_LOGIN_TIMEOUT_SEC (SIGKILL 5 s later if needed).
+  {
+    printf '%s\n' "$TOKEN" |
+      timeout --kill-after=5 "$GH_LOGIN_TIMEOUT_SEC" gh auth login --hostname github.com --with-token >/dev/null
+  } 2>/dev/null || gh_exit=$?
   if ((gh_exit == 124)); then
     log "warning: gh auth login did not finish within ${GH_LOGIN_TIMEOUT_SEC}s"
   elif ((gh_exit != 0)); then
