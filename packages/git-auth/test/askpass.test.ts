@@ -17,9 +17,12 @@ const PASSWORD = 'planted-password-5c1e9b07';
 const USERNAME_PROMPT = "Username for 'https://git.example.test': ";
 const PASSWORD_PROMPT = "Password for 'https://persona-bot@git.example.test': ";
 
+/** The platform names the host of these prompts; askpass-hosts.test.ts proves which hosts it answers for. */
+const HOSTS = { MOLECULE_ASKPASS_HOSTS: 'git.example.test' };
+
 /** Runs the helper as git does, and checks the two promises every answer keeps: exit 0, silent stderr. */
 async function ask(prompt: string | undefined, env: Record<string, string> = {}): Promise<string> {
-  const run = await runScript(askpass, prompt === undefined ? [] : [prompt], { env });
+  const run = await runScript(askpass, prompt === undefined ? [] : [prompt], { env: { ...HOSTS, ...env } });
   expect(run.exitCode).toBe(0);
   expect(run.stderr).toBe('');
   return run.stdout;
@@ -34,9 +37,11 @@ describe('molecule-askpass, the file', () => {
     expect(shellcheckFindings(askpass)).toBe('');
   });
 
-  it('contains no host name, URL or address, so the same bytes work against any git host', () => {
-    const text = readFileSync(askpass, 'utf8');
-    expect(text).not.toMatch(/:\/\//);
+  it('names no host, URL or address but the loopback ones, so the same bytes work against any git host', () => {
+    const loopback = "'127.0.0.1' | '[::1]' | 'localhost'";
+    expect(readFileSync(askpass, 'utf8')).toContain(loopback);
+    const text = readFileSync(askpass, 'utf8').replace(loopback, '');
+    expect(text).not.toMatch(/\w:\/\/\w/);
     expect(text).not.toMatch(/\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b/i);
     expect(text).not.toMatch(/\b\d{1,3}(?:\.\d{1,3}){3}\b/);
     expect(text).not.toMatch(/localhost|github|gitlab|bitbucket/i);
@@ -89,7 +94,7 @@ describe('molecule-askpass answering one prompt', () => {
       const run = await runScript(
         'strace',
         ['-f', '-qq', '-o', trace, '-e', 'trace=%network,%file', askpass, PASSWORD_PROMPT],
-        { env: persona },
+        { env: { ...HOSTS, ...persona } },
       );
       expect(run.exitCode).toBe(0);
       expect(run.stdout).toBe(`${PASSWORD}\n`);
@@ -130,7 +135,7 @@ describe('git clone and push through molecule-askpass, against git http-backend 
    * Runs git with no configuration but its own (a temp HOME, no system file: no credential helper of this
    * machine can answer instead of the script) and with terminal prompts off, so a failure cannot hang.
    */
-  function git(args: string[], persona: Record<string, string>, cwd?: string) {
+  function git(args: string[], persona: Record<string, string | undefined>, cwd?: string) {
     return runScript('git', args, {
       cwd,
       timeoutMs: 20_000,
@@ -143,12 +148,14 @@ describe('git clone and push through molecule-askpass, against git http-backend 
         GIT_AUTHOR_EMAIL: 'agent@test.invalid',
         GIT_COMMITTER_NAME: 'Agent',
         GIT_COMMITTER_EMAIL: 'agent@test.invalid',
+        // The platform names the git host the persona belongs to: here, the server on 127.0.0.1.
+        MOLECULE_ASKPASS_HOSTS: server.url,
         ...persona,
       },
     });
   }
 
-  async function cloneWith(persona: Record<string, string>) {
+  async function cloneWith(persona: Record<string, string | undefined>) {
     const before = server.requests.length;
     const dest = join(temp.path, 'clone');
     const run = await git(['clone', server.repoUrl, dest], persona);
@@ -193,6 +200,47 @@ describe('git clone and push through molecule-askpass, against git http-backend 
     // One request without credentials, one with the script's answer, refused: no retry, no other source.
     expect(requests).toHaveLength(2);
     expect(requests.every((r) => !r.authorized)).toBe(true);
+  });
+
+  /** `git ls-remote <url>` with the right persona; returns the run and the server's requests it caused. */
+  async function lsRemote(url: string, env: Record<string, string | undefined>, config: string[] = []) {
+    const before = server.requests.length;
+    const persona = { GIT_HTTP_USERNAME: USERNAME, GIT_HTTP_PASSWORD: PASSWORD };
+    const run = await git([...config, 'ls-remote', url], { ...persona, ...env });
+    return { run, requests: server.requests.slice(before) };
+  }
+
+  it('hands nothing to a git server on 127.0.0.1 that no variable names: it fails with "Authentication failed"', async () => {
+    const { run, requests } = await lsRemote(server.repoUrl, { MOLECULE_ASKPASS_HOSTS: undefined });
+    expect(run.exitCode).toBe(128);
+    expect(run.stderr).toContain('Authentication failed');
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.every((r) => !r.authorized)).toBe(true);
+  });
+
+  it('hands nothing to a configured host reached over plain http that is not loopback', async () => {
+    // git resolves the name to this server itself (http.curloptResolve): a real plain-http remote by name.
+    const port = new URL(server.url).port;
+    const { run, requests } = await lsRemote(
+      `http://gitea.example.test:${port}/repo.git`,
+      { MOLECULE_ASKPASS_HOSTS: `gitea.example.test:${port}` },
+      ['-c', `http.curloptResolve=gitea.example.test:${port}:127.0.0.1`],
+    );
+    expect(run.exitCode).toBe(128);
+    expect(run.stderr).toContain('Authentication failed');
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.every((r) => !r.authorized)).toBe(true);
+  });
+
+  it('clones from the host of MOLECULE_GITEA_BASE_URL when MOLECULE_ASKPASS_HOSTS is unset', async () => {
+    const { run, requests } = await cloneWith({
+      GIT_HTTP_USERNAME: USERNAME,
+      GIT_HTTP_PASSWORD: PASSWORD,
+      MOLECULE_ASKPASS_HOSTS: undefined,
+      MOLECULE_GITEA_BASE_URL: `${server.url}/`,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(requests.some((r) => r.authorized)).toBe(true);
   });
 
   it('pushes a commit with the right credentials', async () => {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -34,7 +34,8 @@ describe('molecule-gh-token-refresh.sh, run with second-long intervals and a sta
   beforeEach(() => {
     temp = makeTempDir('refresh-loop-');
     // The stand-in records each call (time and arguments), prints a planted secret on both streams, exits
-    // with the code in exit-code, and with a hang file present blocks (after noting its pid) until killed.
+    // with the code in exit-code, and with a hang file present blocks (after noting its pid) until killed;
+    // with an ignore-term file present it ignores SIGTERM.
     helper = file('helper.sh');
     writeFileSync(
       helper,
@@ -42,6 +43,7 @@ describe('molecule-gh-token-refresh.sh, run with second-long intervals and a sta
         '#!/bin/sh',
         `printf '%s %s\\n' "$(date +%s.%N)" "$*" >> '${file('calls')}'`,
         `echo '${SECRET}'; echo '${SECRET}' >&2`,
+        `if [ -e '${file('ignore-term')}' ]; then trap '' TERM; fi`,
         `if [ -e '${file('hang')}' ]; then echo $$ > '${file('helper.pid')}'; exec sleep 300; fi`,
         `exit "$(cat '${file('exit-code')}')"`,
         '',
@@ -140,9 +142,9 @@ describe('molecule-gh-token-refresh.sh, run with second-long intervals and a sta
   });
 
   it('adds a random 0..N seconds of jitter to each wait, and logs the wait it chose', async () => {
-    // Three loops, one attempt each: with N = 30000 the chance of three equal draws is about 1e-9.
-    const runs = [1, 2, 3].map(() =>
-      start({ TOKEN_REFRESH_INTERVAL_SEC: '5', TOKEN_REFRESH_JITTER_SEC: '30000' }),
+    // Five loops, one attempt each: with N = 300 (its maximum) five equal draws have a chance of about 1e-10.
+    const runs = [1, 2, 3, 4, 5].map(() =>
+      start({ TOKEN_REFRESH_INTERVAL_SEC: '5', TOKEN_REFRESH_JITTER_SEC: '300' }),
     );
     const waits: number[] = [];
     for (const p of runs) {
@@ -153,7 +155,7 @@ describe('molecule-gh-token-refresh.sh, run with second-long intervals and a sta
     }
     for (const wait of waits) {
       expect(wait).toBeGreaterThanOrEqual(5);
-      expect(wait).toBeLessThanOrEqual(30_005);
+      expect(wait).toBeLessThanOrEqual(305);
     }
     expect(new Set(waits).size).toBeGreaterThan(1);
   });
@@ -184,6 +186,75 @@ describe('molecule-gh-token-refresh.sh, run with second-long intervals and a sta
     // exited() waits for the output pipes to close: a leftover sleep holding them would time it out.
     await stopWithSigterm(p);
     expect(calls()).toHaveLength(1);
+  });
+
+  /** The settings line, once the loop has logged it. */
+  async function settingsOf(p: BackgroundProcess) {
+    await waitUntil(() => logLines(p).some((line) => line.includes('starting:')), 'the settings line');
+    return logLines(p).find((line) => line.includes('starting:')) ?? '';
+  }
+
+  it.each([
+    ['TOKEN_REFRESH_INTERVAL_SEC', '0', 'below 1; using 1', 'interval=1s'],
+    ['TOKEN_REFRESH_INTERVAL_SEC', '9223372036854775808', 'above 3000; using 3000', 'interval=3000s'],
+    ['TOKEN_REFRESH_JITTER_SEC', '18446744073709551615', 'above 300; using 300', 'jitter=0..300s'],
+    ['TOKEN_REFRESH_INITIAL_DELAY_SEC', '99999999999', 'above 3000; using 3000', 'initial_delay=3000s'],
+    ['TOKEN_REFRESH_HELPER_TIMEOUT_SEC', '0', 'below 1; using 1', 'helper_timeout=1s'],
+    ['TOKEN_REFRESH_HELPER_TIMEOUT_SEC', '100000', 'above 600; using 600', 'helper_timeout=600s'],
+  ])('clamps %s=%s into its range, saying what it uses', async (name, value, said, used) => {
+    const p = start({ TOKEN_REFRESH_INITIAL_DELAY_SEC: '300', [name]: value });
+    expect(await settingsOf(p)).toContain(used);
+    const lines = await stopWithSigterm(p);
+    expect(lines).toContainEqual(expect.stringContaining(`warning: ${name}=${value} is ${said}`));
+  });
+
+  it('reads a setting with leading zeros as decimal, not octal', async () => {
+    const p = start({ TOKEN_REFRESH_INITIAL_DELAY_SEC: '0300', TOKEN_REFRESH_JITTER_SEC: '010' });
+    expect(await settingsOf(p)).toContain('jitter=0..10s initial_delay=300s');
+    await stopWithSigterm(p);
+  });
+
+  it('never runs the helper more than once a second, even with an interval of 0', async () => {
+    const p = start({ TOKEN_REFRESH_INTERVAL_SEC: '0' });
+    await waitUntil(() => attempts(p).length >= 2, 'two refresh attempts');
+    await stopWithSigterm(p);
+    const times = calls().map((line) => Number(line.split(' ')[0]));
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1);
+    for (const line of attempts(p)) expect(line).toMatch(/next in 1s$/);
+  });
+
+  it('keeps running with a jitter whose arithmetic would wrap, waiting interval + 0..300 s', async () => {
+    const p = start({ TOKEN_REFRESH_INTERVAL_SEC: '5', TOKEN_REFRESH_JITTER_SEC: '18446744073709551615' });
+    await waitUntil(() => attempts(p).length === 1, 'the first attempt');
+    await stopWithSigterm(p);
+    const wait = Number(/next in (\d+)s$/.exec(attempts(p)[0] ?? '')?.[1]);
+    expect(wait).toBeGreaterThanOrEqual(5);
+    expect(wait).toBeLessThanOrEqual(305);
+  });
+
+  it('ends a helper that outlives TOKEN_REFRESH_HELPER_TIMEOUT_SEC, logs it as failed and keeps going', async () => {
+    writeFileSync(file('hang'), '');
+    const p = start({ TOKEN_REFRESH_HELPER_TIMEOUT_SEC: '1' });
+    await waitUntil(() => existsSync(file('helper.pid')), 'the helper to start');
+    const helperPid = Number(readFileSync(file('helper.pid'), 'utf8'));
+    await waitUntil(() => attempts(p).length >= 1, 'the first attempt to time out');
+    expect(attempts(p)[0]).toMatch(/refresh failed \(helper did not finish within 1s\); retrying in 1s$/);
+    await waitUntil(() => !isAlive(helperPid), 'the timed-out helper to end');
+    rmSync(file('hang'));
+    await waitUntil(() => attempts(p).some((line) => line.includes('succeeded')), 'a successful attempt');
+    await stopWithSigterm(p);
+  });
+
+  it('kills a helper that ignores the SIGTERM of its time limit 5 s later, and keeps going', async () => {
+    writeFileSync(file('hang'), '');
+    writeFileSync(file('ignore-term'), '');
+    const p = start({ TOKEN_REFRESH_HELPER_TIMEOUT_SEC: '1' });
+    await waitUntil(() => existsSync(file('helper.pid')), 'the helper to start');
+    const helperPid = Number(readFileSync(file('helper.pid'), 'utf8'));
+    await waitUntil(() => attempts(p).length >= 1, 'the first attempt to be killed', 15_000);
+    expect(attempts(p)[0]).toMatch(/refresh failed \(helper exit 137\); retrying in 1s$/);
+    expect(isAlive(helperPid)).toBe(false);
+    await stopWithSigterm(p);
   });
 
   it('stops at once on SIGTERM while the helper runs, and ends that helper', async () => {

@@ -1,12 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requireTool, runScript, startBackgroundProcess } from 'image-layers/testing';
@@ -17,6 +9,7 @@ import {
   gitAnswer,
   helperScript,
   lines,
+  plantCache,
   startHelperBench,
   TOKEN,
   writeStandIn,
@@ -224,9 +217,7 @@ describe('molecule-git-token-helper.sh _refresh_gh', () => {
 
   it('skips a fresh cache: it asks the platform and overwrites the cached token', async () => {
     standInGh();
-    mkdirSync(bench.cacheDir, { mode: 0o700 });
-    writeFileSync(join(bench.cacheDir, 'token'), 'still-fresh-old-token\n');
-    writeFileSync(join(bench.cacheDir, 'expiry'), `${Math.floor(Date.now() / 1000) + 1200}\n`);
+    plantCache(bench, 'still-fresh-old-token\n');
     const run = await bench.run(['_refresh_gh'], { withFakeBin: true });
     expect(run.exitCode).toBe(0);
     expect(bench.platform.requests).toHaveLength(1);
@@ -238,6 +229,16 @@ describe('molecule-git-token-helper.sh _refresh_gh', () => {
     const run = await bench.run(['_refresh_gh'], { withFakeBin: true });
     expect(run.exitCode).toBe(0);
     expect(lines(run.stderr)).toEqual([expect.stringMatching(/warning: gh auth login failed \(exit 4\)/)]);
+    expect(readFileSync(ghToken(), 'utf8')).toBe(`${TOKEN}\n`);
+  });
+
+  it('gives up on a gh login that does not finish within 20 s, and still writes ~/.gh_token', async () => {
+    writeStandIn(bench, 'gh', 'cat >/dev/null\nexec sleep 300');
+    const run = await bench.run(['_refresh_gh'], { withFakeBin: true, timeoutMs: 45_000 });
+    expect(run.exitCode).toBe(0);
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(/warning: gh auth login did not finish within 20s/),
+    ]);
     expect(readFileSync(ghToken(), 'utf8')).toBe(`${TOKEN}\n`);
   });
 

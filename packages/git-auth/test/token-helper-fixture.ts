@@ -50,6 +50,32 @@ export const answers = {
   stall(): Answer {
     return () => undefined;
   },
+  /**
+   * A valid token answer padded to `bytes` (a JSON string of 'a's), sent with a Content-Length or chunked;
+   * `bytes` Infinity streams chunks until the client hangs up.
+   */
+  huge(bytes: number, { chunked }: { chunked: boolean }): Answer {
+    const head = `{"token":"${TOKEN}","note":"${BODY_SECRET}","pad":"`;
+    const tail = '"}';
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    return (_req, res) => {
+      const headers: Record<string, string | number> = { 'Content-Type': 'application/json' };
+      if (!chunked) headers['Content-Length'] = bytes;
+      res.writeHead(200, headers);
+      res.write(head);
+      let left = bytes - head.length - tail.length;
+      // Writes while the client reads (backpressure), so a client that stops reading stops the server.
+      const pump = () => {
+        while (!res.destroyed && left > 0) {
+          const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+          left -= piece.length;
+          if (!res.write(piece)) return void res.once('drain', pump);
+        }
+        if (!res.destroyed) res.end(tail);
+      };
+      pump();
+    };
+  },
 };
 
 export interface HelperBench {
@@ -118,6 +144,24 @@ export async function startHelperBench(): Promise<HelperBench> {
       temp.cleanup();
     },
   };
+}
+
+/**
+ * Plants a cache as the helper would find it: a token file and a fresh expiry (10 minutes ahead) in the
+ * cache folder, private (folder 700, files 600) unless a test says otherwise.
+ */
+export function plantCache(
+  bench: HelperBench,
+  token: string | Buffer,
+  { dirMode = 0o700, fileMode = 0o600 }: { dirMode?: number; fileMode?: number } = {},
+): { token: string; expiry: string } {
+  mkdirSync(bench.cacheDir, { recursive: true });
+  chmodSync(bench.cacheDir, dirMode);
+  const files = { token: join(bench.cacheDir, 'token'), expiry: join(bench.cacheDir, 'expiry') };
+  writeFileSync(files.token, token);
+  writeFileSync(files.expiry, `${Math.floor(Date.now() / 1000) + 600}\n`);
+  for (const file of Object.values(files)) chmodSync(file, fileMode);
+  return files;
 }
 
 /** Writes an executable stand-in (a shell script) into the bench's fake bin folder. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { shellcheckFindings, startHttpServer } from 'image-layers/testing';
@@ -11,6 +11,7 @@ import {
   gitAnswer,
   helperScript,
   lines,
+  plantCache,
   startHelperBench,
   TOKEN,
   type HelperBench,
@@ -82,17 +83,14 @@ describe('molecule-git-token-helper.sh get', () => {
   });
 
   it('answers from a fresh cache even when the platform is unreachable', async () => {
-    mkdirSync(bench.cacheDir, { mode: 0o700 });
-    writeFileSync(join(bench.cacheDir, 'token'), 'cached-token-1\n');
-    writeFileSync(join(bench.cacheDir, 'expiry'), `${nowSec() + 600}\n`);
+    plantCache(bench, 'cached-token-1\n');
     const run = await bench.run(['get'], { input: GIT_REQUEST, env: { PLATFORM_URL: 'http://127.0.0.1:1' } });
     expect(run).toEqual({ exitCode: 0, stdout: gitAnswer('cached-token-1'), stderr: '' });
   });
 
   it('replaces an expired cached token with a new one from the platform', async () => {
-    mkdirSync(bench.cacheDir, { mode: 0o700 });
-    writeFileSync(join(bench.cacheDir, 'token'), 'expired-token\n');
-    writeFileSync(join(bench.cacheDir, 'expiry'), `${nowSec() - 1}\n`);
+    const cache = plantCache(bench, 'expired-token\n');
+    writeFileSync(cache.expiry, `${nowSec() - 1}\n`);
     const run = await bench.run(['get'], { input: GIT_REQUEST });
     expect(run.stdout).toBe(gitAnswer(TOKEN));
     expect(bench.platform.requests).toHaveLength(1);
