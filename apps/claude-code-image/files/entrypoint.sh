@@ -194,10 +194,12 @@ start_token_refresh() {
 }
 
 prime_gh() {
-  # On standard input (printf is a shell builtin), so the token never shows in a process list.
+  # On standard input (printf is a shell builtin), so the token never shows in a process list. Bounded in time
+  # (SIGKILL 5 s after SIGTERM): the runtime starts after it, and a GitHub that never answers must not stop that.
   token=${GITHUB_TOKEN:-${GH_TOKEN:-}}
   if [ -n "$token" ] && command -v gh >/dev/null 2>&1; then
-    if ! printf '%s\n' "$token" | gh auth login --hostname github.com --with-token >/dev/null 2>&1; then
+    if ! printf '%s\n' "$token" |
+      timeout --kill-after=5 20 gh auth login --hostname github.com --with-token >/dev/null 2>&1; then
       say 'gh auth login failed; continuing (the token helper still serves git)'
     fi
   fi

@@ -122,5 +122,15 @@ describe('entrypoint.sh: git and gh credentials', () => {
       expect(run.exitCode).toBe(5);
       expect(run.stdout).toContain('gh auth login failed; continuing');
     });
+
+    it('gives gh 20 s: a GitHub that never answers does not hold the runtime back', async () => {
+      image = makeImageRoot();
+
+      const run = await image.start([], { GITHUB_TOKEN: 'ghs_slow', STANDIN_GH_HANG: '1' });
+
+      expect(image.record('runtime')).toContain('uid=1000');
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.stdout).toContain('gh auth login failed; continuing');
+    }, 60_000);
   });
 });

@@ -30,6 +30,8 @@ exit "\${STANDIN_RUNTIME_EXIT:-0}"
   '/opt/stand-ins/bin/gh': `#!/bin/sh
 echo "uid=$(id -u) home=$HOME args=$*" >> /var/record/gh
 cat >> /var/record/gh.stdin
+# A GitHub that never answers: gh waits until it is stopped.
+if [ -n "\${STANDIN_GH_HANG:-}" ]; then /usr/bin/sleep 600; fi
 exit "\${STANDIN_GH_EXIT:-0}"
 `,
   // The real gosu does the drop; this only counts the calls.

@@ -12,6 +12,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -162,6 +163,17 @@ describe('molecule-git-token-helper.sh checks its platform credential', () => {
       expect.stringMatching(/no platform credential: .*\.auth_token holds /),
       expect.stringMatching(/using GITHUB_TOKEN/),
     ]);
+  });
+
+  it('does not wait on a FIFO planted as .auth_token (reading it would block forever)', async () => {
+    rmSync(join(bench.configs, '.auth_token'), { force: true });
+    execFileSync('mkfifo', [join(bench.configs, '.auth_token')]);
+    const run = await get();
+    expect(run.stdout).toBe(gitAnswer(ENV_TOKEN));
+    expect(bench.platform.requests).toHaveLength(0);
+    expect(lines(run.stderr)[0]).toMatch(
+      /no platform credential: .*\.auth_token is missing, unreadable or not a regular file/,
+    );
   });
 });
 

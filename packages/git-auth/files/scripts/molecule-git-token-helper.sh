@@ -165,8 +165,9 @@ print(status.decode("ascii", "replace"), token)
 
 token_from_platform() {
   local auth_file="$CONFIGS_DIR/.auth_token" auth url answer status token code=0
-  if [[ ! -r $auth_file ]]; then
-    log "no platform credential: $auth_file is missing or unreadable"
+  # A regular file only: a FIFO planted there would block the read forever.
+  if [[ ! -f $auth_file || ! -r $auth_file ]]; then
+    log "no platform credential: $auth_file is missing, unreadable or not a regular file"
     return 1
   fi
   if ! read_text_file "$auth_file"; then
