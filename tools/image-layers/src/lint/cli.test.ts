@@ -68,7 +68,7 @@ describe('image-layers lint', () => {
     // Even root cannot read this file (EIO), so the check holds whoever runs the tests.
     expect(await cli('/proc/self/mem')).toMatchObject({
       exitCode: 2,
-      stderr: expect.stringContaining('cannot read it (EIO)'),
+      stderr: expect.stringContaining('cannot be read (EIO)'),
     });
     expect(await cli('.')).toMatchObject({
       exitCode: 2,

@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import { ImageLayersError } from '../errors';
+import { readUnitFile } from '../manifest/unit-file';
 import { parseThreshold, SEVERITIES, type Severity, type Threshold } from './types';
 
 /** What .hadolint.yaml says, in the keys this linter honours. */
@@ -47,7 +49,15 @@ export function parseConfig(text: string, file: string): LintConfig {
     throw new ConfigError(`${file}:${line}:${col}: not valid YAML: ${first.message.split('\n')[0]}`);
   }
   const at = locator(file, doc, lines);
-  const value: unknown = doc.toJS() ?? {};
+  let value: unknown;
+  try {
+    // yaml refuses an alias expanding past 100 nodes ("billion laughs"): a few kilobytes would fill the memory.
+    value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new ConfigError(
+      `${file}: cannot be read as a config: ${error instanceof Error ? error.message : String(error)}; write the lists out instead of nesting aliases`,
+    );
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new ConfigError(
       `${file}: must be a YAML mapping (ignored:, override:, failure-threshold:, trustedRegistries:)`,
@@ -108,11 +118,11 @@ export function loadConfig(file: string | undefined): LintConfig {
   if (!file) return emptyConfig();
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A regular file of at most 1 MiB: a FIFO named .hadolint.yaml would otherwise wait for a writer forever.
+    text = readUnitFile(file, { what: 'the lint config' });
   } catch (error) {
-    throw new ConfigError(
-      `${file}: cannot read the config: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
+    if (error instanceof ImageLayersError) throw new ConfigError(`${file}: ${error.message}; ${error.fix}`);
+    throw error;
   }
   return parseConfig(text, file);
 }

@@ -1,6 +1,6 @@
 import { DockerfileParser, type From, type Instruction } from 'dockerfile-ast';
 import { runBody, type RunBody } from './run-body';
-import { parseShell, type ShellScript } from './shell';
+import { emptyShellScript, parseShell, type ShellScript } from './shell';
 import type { Position } from './types';
 
 export const KNOWN_INSTRUCTIONS = new Set([
@@ -39,10 +39,16 @@ export interface LintInstruction {
   /** 0-based first and last line. */
   line: number;
   endLine: number;
+  /** 0-based column of the keyword: 0, except for an ONBUILD's trigger. */
+  column: number;
   /** Index into `stages`; -1 before the first FROM. */
   stage: number;
-  /** The parsed script of a shell-form RUN (also of ONBUILD RUN). */
+  /** The parsed script of a shell-form RUN. */
   run?: RunShell;
+  /** Of `ONBUILD X ...`: the instruction X, which runs in the builds that use this image as their base. */
+  trigger?: LintInstruction;
+  /** Set on a trigger: the ONBUILD that holds it (whose `index` the trigger shares). */
+  onbuild?: LintInstruction;
 }
 
 export interface Stage {
@@ -106,34 +112,49 @@ export function parseDocument(text: string): LintDocument {
     offsetOf: (p: { line: number; character: number }) =>
       Math.min((starts[p.line] ?? text.length) + p.character, text.length),
   };
+  /** An instruction (or an ONBUILD's trigger) as the rules see it, with its RUN script parsed. */
+  const describe = (node: Instruction, keyword: string, at: number, stage: number): LintInstruction => {
+    const range = node.getRange();
+    const instruction: LintInstruction = {
+      index: at,
+      keyword,
+      node,
+      line: range.start.line,
+      endLine: range.end.line,
+      column: range.start.character,
+      stage,
+    };
+    const body = keyword === 'RUN' ? runBody(index, node, escape) : undefined;
+    if (body) {
+      const shell = body.notShell ? emptyShellScript() : readShell(body.script);
+      instruction.run = {
+        body,
+        shell,
+        at: (offset) =>
+          positionAt(body.origin[Math.min(offset, body.origin.length - 1)] ?? index.offsetOf(range.start)),
+      };
+    }
+    return instruction;
+  };
   for (const node of dockerfile.getInstructions()) {
     const keyword = node.getKeyword().toUpperCase();
     if (keyword === 'FROM') {
       const from = node as From;
       stages.push({ from, alias: from.getBuildStage() ?? undefined });
     }
-    const range = node.getRange();
-    const instruction: LintInstruction = {
-      index: instructions.length,
-      keyword,
-      node,
-      line: range.start.line,
-      endLine: range.end.line,
-      stage: stages.length - 1,
-    };
-    const runNode = keyword === 'RUN' ? node : keyword === 'ONBUILD' ? onbuildRun(node) : undefined;
-    if (runNode) {
-      const body = runBody(index, runNode, escape);
-      if (body) {
-        const shell = body.notShell
-          ? { source: '', commands: [], pipes: [], fallbacks: [], variables: [], errors: [] }
-          : parseShell(body.script);
-        instruction.run = {
-          body,
-          shell,
-          at: (offset) =>
-            positionAt(body.origin[Math.min(offset, body.origin.length - 1)] ?? index.offsetOf(range.start)),
-        };
+    const instruction = describe(node, keyword, instructions.length, stages.length - 1);
+    if (keyword === 'ONBUILD') {
+      const trigger = (
+        node as unknown as { getTriggerInstruction?(): Instruction | null }
+      ).getTriggerInstruction?.();
+      if (trigger) {
+        instruction.trigger = describe(
+          trigger,
+          trigger.getKeyword().toUpperCase(),
+          instruction.index,
+          instruction.stage,
+        );
+        instruction.trigger.onbuild = instruction;
       }
     }
     instructions.push(instruction);
@@ -160,10 +181,19 @@ export function parseDocument(text: string): LintDocument {
   };
 }
 
-/** `ONBUILD RUN ...`: the trigger instruction, when it is a RUN. */
-function onbuildRun(node: Instruction): Instruction | undefined {
-  const trigger = (
-    node as unknown as { getTriggerInstruction?(): Instruction | null }
-  ).getTriggerInstruction?.();
-  return trigger && trigger.getKeyword().toUpperCase() === 'RUN' ? trigger : undefined;
+/**
+ * A RUN's script, parsed; when the parser itself fails (it runs out of memory, or meets what no test has shown),
+ * the RUN is linted as an empty script and IL0001 reports why at its first line, instead of the linter
+ * stopping with no report at all.
+ */
+function readShell(script: string): ShellScript {
+  try {
+    return parseShell(script);
+  } catch (error) {
+    return {
+      ...emptyShellScript(script),
+      errors: [0],
+      unread: `the shell parser failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
 }

@@ -1,4 +1,4 @@
-import type { Argument } from 'dockerfile-ast';
+import type { Argument, Flag } from 'dockerfile-ast';
 import type { LintDocument, LintInstruction, RunShell } from './document';
 import type { ShellCommand, ShellWord } from './shell';
 import type { Hit, Position, Rule } from './types';
@@ -8,13 +8,32 @@ import type { Hit, Position, Rule } from './types';
 
 export const defineRule = (rule: Rule): Rule => rule;
 
+/**
+ * Every instruction, each ONBUILD followed by its trigger: what a rule about one instruction's form checks,
+ * since `ONBUILD ADD x /y` is an ADD in every build that starts FROM this image (hadolint's `onbuild` rules).
+ */
+export function withTriggers(doc: LintDocument): LintInstruction[] {
+  return doc.instructions.flatMap((instruction) =>
+    instruction.trigger ? [instruction, instruction.trigger] : [instruction],
+  );
+}
+
+/** The instructions (ONBUILD triggers included) with one of these keywords. */
 export function instructions(doc: LintDocument, ...keywords: string[]): LintInstruction[] {
+  return withTriggers(doc).filter((instruction) => keywords.includes(instruction.keyword));
+}
+
+/**
+ * The instructions of this image's own stages with one of these keywords, triggers left out: for rules about
+ * the state a stage ends in (its last USER, its CMD count, its base), which a trigger does not change here.
+ */
+export function stageInstructions(doc: LintDocument, ...keywords: string[]): LintInstruction[] {
   return doc.instructions.filter((instruction) => keywords.includes(instruction.keyword));
 }
 
-/** Every shell-form RUN with its parsed script. */
+/** Every RUN with its parsed script, ONBUILD RUN included. */
 export function runs(doc: LintDocument): { instruction: LintInstruction; run: RunShell }[] {
-  return doc.instructions.flatMap((instruction) =>
+  return withTriggers(doc).flatMap((instruction) =>
     instruction.run ? [{ instruction, run: instruction.run }] : [],
   );
 }
@@ -26,6 +45,12 @@ export function commands(
   return runs(doc).flatMap(({ instruction, run }) =>
     run.shell.commands.map((command) => ({ instruction, run, command })),
   );
+}
+
+/** The `--mount=`, `--network=` ... flags of a RUN (none for any other instruction). */
+export function runFlags(instruction: LintInstruction): Flag[] {
+  if (instruction.keyword !== 'RUN') return [];
+  return (instruction.node as unknown as { getFlags(): Flag[] }).getFlags();
 }
 
 /** hadolint's "command has args": the command is `name` and one of its words is one of `words`. */
@@ -91,7 +116,7 @@ export function after(words: ShellWord[], sub: string[]): ShellWord[] {
 
 export const atInstruction = (instruction: LintInstruction): Position => ({
   line: instruction.line,
-  column: 0,
+  column: instruction.column,
 });
 
 export const atWord = (run: RunShell, word: ShellWord): Position => run.at(word.start);

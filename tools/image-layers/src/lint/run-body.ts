@@ -25,17 +25,26 @@ interface TextIndex {
 /** A heredoc's start (`<<EOF`, `<<-"EOF"`), not a here-string (`<<<`) nor an escaped `\<<`. */
 export const HEREDOC = /(?<![<\\])<<(?!<)(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
 
+/** Collects the script as segments with their start offsets: linear in the script's size, one string per segment. */
 class Builder {
-  readonly chars: string[] = [];
-  readonly origin: number[] = [];
+  private readonly parts: string[] = [];
+  private readonly starts: number[] = [];
+  private length = 0;
   add(text: string, from: number): void {
-    for (let i = 0; i < text.length; i++) {
-      this.chars.push(text[i]!);
-      this.origin.push(from + i);
-    }
+    if (text.length === 0) return;
+    this.parts.push(text);
+    this.starts.push(from);
+    this.length += text.length;
   }
   build(): { script: string; origin: Int32Array } {
-    return { script: this.chars.join(''), origin: Int32Array.from(this.origin) };
+    const origin = new Int32Array(this.length);
+    let at = 0;
+    this.parts.forEach((part, i) => {
+      const from = this.starts[i]!;
+      for (let j = 0; j < part.length; j++) origin[at + j] = from + j;
+      at += part.length;
+    });
+    return { script: this.parts.join(''), origin };
   }
 }
 

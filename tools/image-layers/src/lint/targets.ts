@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { collectLayer } from '../compose/check-layer';
 import { composeImage } from '../compose/compose';
@@ -12,6 +12,7 @@ import {
   loadImage,
   loadLayer,
 } from '../manifest/load';
+import { MAX_UNIT_FILE_BYTES, readUnitFile } from '../manifest/unit-file';
 import type { LintConfig } from './config';
 import { applyConfig, lintText, sortFindings } from './engine';
 import { ruleByCode } from './rules';
@@ -40,13 +41,14 @@ function workspaceRootOf(path: string): string {
   }
 }
 
+/** A Dockerfile named on the command line: a regular file of at most 1 MiB (a FIFO would block, /dev/zero never end). */
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readUnitFile(file, { what: 'this Dockerfile' });
   } catch (error) {
-    throw new LintUsageError(
-      `${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
+    if (error instanceof ImageLayersError)
+      throw new LintUsageError(`${file}: ${error.message}; ${error.fix}`);
+    throw error;
   }
 }
 
@@ -67,6 +69,10 @@ function jobFor(path: string): LintJob {
     }
     if (existsSync(join(full, IMAGE_MANIFEST))) {
       const composed = composeImage(full);
+      if (composed.dockerfile.length > MAX_UNIT_FILE_BYTES)
+        throw new LintUsageError(
+          `${path}: the composed Dockerfile is ${composed.dockerfile.length} bytes, more than the ${MAX_UNIT_FILE_BYTES} (1 MiB) the linter reads; check the fragments for a pasted blob`,
+        );
       return {
         text: composed.dockerfile,
         file: join(full, 'Dockerfile (composed)'),

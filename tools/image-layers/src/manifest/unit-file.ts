@@ -2,12 +2,15 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } fro
 import { basename, relative, sep } from 'node:path';
 import { ImageLayersError } from '../errors';
 
-// The one way the composer reads a unit's own files (layer.json, image.json, the fragments): a regular file,
-// of a sane size, and (when the unit's folder is given) one that really lives inside it, so a link cannot make
-// the composer read, and echo in its errors, a file from elsewhere on the machine.
+// The one way the composer and the linter read the files they parse (layer.json, image.json, fragments, a
+// Dockerfile, .hadolint.yaml): a regular file, of a sane size, and (when the unit's folder is given) one that
+// really lives inside it, so a link cannot make the composer read, and echo in its errors, a file from elsewhere.
 
-/** Far above any manifest or fragment (the largest here is a few kilobytes); far below what would hurt to read. */
-export const MAX_UNIT_FILE_BYTES = 8 * 1024 * 1024;
+/**
+ * Far above any manifest, fragment or Dockerfile (the largest here is a few kilobytes, the seed's 140 lines 6 kB);
+ * far below what would hurt to read: the Dockerfile parser needs ~450 MB and 1.2 s for one megabyte on one line.
+ */
+export const MAX_UNIT_FILE_BYTES = 1024 * 1024;
 
 const inside = (path: string, folder: string) => path === folder || path.startsWith(folder + sep);
 
@@ -52,19 +55,28 @@ export function readUnitFile(
         'is not a regular file (a FIFO, socket or device)',
         `write ${what} as a file`,
       );
-    if (stat.size > MAX_UNIT_FILE_BYTES)
-      throw refuse(
+    const tooLarge = (size: string) =>
+      refuse(
         'file-too-large',
-        `is ${stat.size} bytes, more than the ${MAX_UNIT_FILE_BYTES} a manifest or fragment may have`,
-        'check that this is the file you meant; manifests and fragments are small text files',
+        `${size}, more than the ${MAX_UNIT_FILE_BYTES} (1 MiB) a manifest, fragment or Dockerfile may have`,
+        'check that this is the file you meant; manifests, fragments and Dockerfiles are small text files',
       );
-    const buffer = Buffer.alloc(stat.size);
+    if (stat.size > MAX_UNIT_FILE_BYTES) throw tooLarge(`is ${stat.size} bytes`);
+    // Read to the end, not to the size stat gave: a file that grows meanwhile (or a /proc file, which says 0)
+    // is read as it is, and still never past the limit.
+    const buffer = Buffer.allocUnsafe(MAX_UNIT_FILE_BYTES + 1);
     let length = 0;
-    while (length < buffer.length) {
-      const read = readSync(fd, buffer, length, buffer.length - length, length);
-      if (read === 0) break;
+    let read: number;
+    do {
+      try {
+        read = readSync(fd, buffer, length, buffer.length - length, null);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw refuse('unreadable-file', `cannot be read (${code})`, 'check that it is a readable text file');
+      }
       length += read;
-    }
+    } while (read > 0 && length < buffer.length);
+    if (length > MAX_UNIT_FILE_BYTES) throw tooLarge('grew while it was read');
     return buffer.subarray(0, length).toString('utf8');
   } finally {
     closeSync(fd);

@@ -1,4 +1,4 @@
-import { atFirstArgument, defineRule, hit, instructions } from '../rule';
+import { atFirstArgument, defineRule, hit, stageInstructions } from '../rule';
 import type { LintInstruction } from '../document';
 
 const isRoot = (user: string) =>
@@ -11,7 +11,7 @@ export const DL3002 = defineRule({
   message: 'Last USER should not be root.',
   *check({ doc }) {
     const lastUser = new Map<number, LintInstruction>();
-    for (const user of instructions(doc, 'USER')) lastUser.set(user.stage, user);
+    for (const user of stageInstructions(doc, 'USER')) lastUser.set(user.stage, user);
     for (const user of lastUser.values()) {
       if (isRoot((user.node.getArgumentsContent() ?? '').trim())) yield hit(atFirstArgument(user));
     }

@@ -1,5 +1,5 @@
 import type { From } from 'dockerfile-ast';
-import { atFirstArgument, defineRule, hit, instructions } from '../rule';
+import { atFirstArgument, defineRule, hit, stageInstructions } from '../rule';
 
 export const DL3006 = defineRule({
   code: 'DL3006',
@@ -8,7 +8,7 @@ export const DL3006 = defineRule({
   message: 'Always tag the version of an image explicitly',
   *check({ doc }) {
     const aliases = new Set<string>();
-    for (const instruction of instructions(doc, 'FROM')) {
+    for (const instruction of stageInstructions(doc, 'FROM')) {
       const from = instruction.node as From;
       const image = from.getImageName() ?? '';
       const known = aliases.has(image.toLowerCase());

@@ -1,5 +1,5 @@
 import type { From } from 'dockerfile-ast';
-import { defineRule, hit, instructions } from '../rule';
+import { defineRule, hit, stageInstructions } from '../rule';
 
 export const DL3007 = defineRule({
   code: 'DL3007',
@@ -8,7 +8,7 @@ export const DL3007 = defineRule({
   message:
     'Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag',
   *check({ doc }) {
-    for (const instruction of instructions(doc, 'FROM')) {
+    for (const instruction of stageInstructions(doc, 'FROM')) {
       const from = instruction.node as From;
       const range = from.getImageTagRange();
       if (from.getImageTag() === 'latest' && !from.getImageDigest() && range)

@@ -1,6 +1,6 @@
 import type { Flag } from 'dockerfile-ast';
-import { atWord, commands, defineRule, hit, is } from '../rule';
-import type { LintDocument } from '../document';
+import { atWord, commands, defineRule, hit, is, runFlags } from '../rule';
+import type { LintDocument, LintInstruction } from '../document';
 
 function cacheTargets(flags: Flag[]): string[] {
   return flags
@@ -29,18 +29,17 @@ export const DL3009 = defineRule({
   message: 'Delete the apt-get lists after installing something',
   *check({ doc }) {
     const shipped = shippedStages(doc);
-    const byRun = new Map<number, { update?: Parameters<typeof atWord>; cleaned: boolean }>();
+    const byRun = new Map<LintInstruction, { update?: Parameters<typeof atWord>; cleaned: boolean }>();
     for (const { instruction, run, command } of commands(doc)) {
-      const entry = byRun.get(instruction.index) ?? { cleaned: false };
+      const entry = byRun.get(instruction) ?? { cleaned: false };
       if (is(command, 'apt-get', 'update')) entry.update ??= [run, command.word];
       if (command.name === 'rm' && command.args.some((arg) => arg.value.startsWith('/var/lib/apt/lists')))
         entry.cleaned = true;
-      byRun.set(instruction.index, entry);
+      byRun.set(instruction, entry);
     }
-    for (const [index, entry] of byRun) {
-      const instruction = doc.instructions[index]!;
+    for (const [instruction, entry] of byRun) {
       if (!entry.update || entry.cleaned || !shipped.has(instruction.stage)) continue;
-      const targets = cacheTargets((instruction.node as unknown as { getFlags(): Flag[] }).getFlags());
+      const targets = cacheTargets(runFlags(instruction));
       if (
         targets.some((t) => t.startsWith('/var/lib/apt/lists')) ||
         (targets.some((t) => t.startsWith('/var/lib/apt')) &&

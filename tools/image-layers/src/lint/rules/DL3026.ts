@@ -1,5 +1,5 @@
 import type { From } from 'dockerfile-ast';
-import { atFirstArgument, defineRule, hit, instructions } from '../rule';
+import { atFirstArgument, defineRule, hit, stageInstructions } from '../rule';
 
 /** The registry of an image reference: its first part when that has a dot or a port or is localhost. */
 export function registryOf(image: string): string {
@@ -15,7 +15,7 @@ export const DL3026 = defineRule({
   *check({ doc, trustedRegistries }) {
     if (trustedRegistries.length === 0) return;
     const aliases = new Set<string>();
-    for (const instruction of instructions(doc, 'FROM')) {
+    for (const instruction of stageInstructions(doc, 'FROM')) {
       const from = instruction.node as From;
       const image = from.getImage() ?? '';
       const known = aliases.has((from.getImageName() ?? '').toLowerCase());

@@ -1,4 +1,4 @@
-import { atWord, commands, defineRule, hit, instructions } from '../rule';
+import { atWord, commands, defineRule, hit, stageInstructions } from '../rule';
 import { isPipInstall, isPipWrapper } from './pip';
 
 const TRUTHY = /^(1|true|on|yes)$/i;
@@ -11,7 +11,7 @@ export const DL3042 = defineRule({
   *check({ doc }) {
     // Stages (and the stages built FROM them) whose ENV sets PIP_NO_CACHE_DIR to a true value.
     const noCache = new Set<number>();
-    for (const env of instructions(doc, 'ENV')) {
+    for (const env of stageInstructions(doc, 'ENV')) {
       const value =
         /(?:^|\s)PIP_NO_CACHE_DIR[=\s]+["']?([^"'\s]*)/.exec(env.node.getArgumentsContent() ?? '')?.[1] ?? '';
       if (TRUTHY.test(value)) noCache.add(env.stage);

@@ -1,5 +1,5 @@
 import type { Flag } from 'dockerfile-ast';
-import { atInstruction, defineRule, hit } from '../rule';
+import { atInstruction, defineRule, hit, runFlags } from '../rule';
 
 const flagsText = (flags: Flag[]) =>
   flags
@@ -20,7 +20,7 @@ export const DL3059 = defineRule({
         continue;
       }
       const current = {
-        flags: flagsText((instruction.node as unknown as { getFlags(): Flag[] }).getFlags()),
+        flags: flagsText(runFlags(instruction)),
         count: instruction.run?.shell.commands.length ?? 1,
         unit: unitAt(instruction.line),
       };

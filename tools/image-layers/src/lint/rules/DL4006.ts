@@ -1,3 +1,4 @@
+import type { LintInstruction } from '../document';
 import { defineRule, hit } from '../rule';
 
 export const DL4006 = defineRule({
@@ -8,8 +9,23 @@ export const DL4006 = defineRule({
     'Set the SHELL option -o pipefail before RUN with a pipe in it. If you are using /bin/sh in an alpine image or if your shell is symlinked to busybox then consider explicitly setting your SHELL to /bin/ash, or disable this check',
   *check({ doc }) {
     let pipefail = false;
-    for (const instruction of doc.instructions) {
-      if (instruction.keyword === 'FROM') pipefail = false;
+    // `ONBUILD RUN` runs in a later build with the SHELL this stage ends with: judged when the stage ends.
+    let triggers: LintInstruction[] = [];
+    const pipeIn = (run: LintInstruction['run']) => {
+      const pipe = pipefail || !run ? undefined : run.shell.pipes[0];
+      return pipe === undefined ? undefined : hit(run!.at(pipe));
+    };
+    for (const instruction of [...doc.instructions, undefined]) {
+      if (!instruction || instruction.keyword === 'FROM') {
+        for (const trigger of triggers) {
+          const found = pipeIn(trigger.run);
+          if (found) yield found;
+        }
+        triggers = [];
+        if (!instruction) break;
+        pipefail = false;
+      }
+      if (instruction.trigger?.keyword === 'RUN') triggers.push(instruction.trigger);
       if (instruction.keyword === 'SHELL') {
         let words: string[] = [];
         try {
@@ -24,9 +40,8 @@ export const DL4006 = defineRule({
           words.some((word, i) => word === 'pipefail' && /^-\w*o$/.test(words[i - 1] ?? ''));
         pipefail = !posix || hasPipefail;
       }
-      if (instruction.keyword !== 'RUN' || pipefail || !instruction.run) continue;
-      const pipe = instruction.run.shell.pipes[0];
-      if (pipe !== undefined) yield hit(instruction.run.at(pipe));
+      const found = instruction.keyword === 'RUN' ? pipeIn(instruction.run) : undefined;
+      if (found) yield found;
     }
   },
 });

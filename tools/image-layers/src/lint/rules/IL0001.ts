@@ -9,7 +9,12 @@ export const IL0001 = defineRule({
     for (const { run } of runs(doc)) {
       const first = run.shell.errors[0];
       // An unterminated heredoc is IL0002's finding; the parser's complaint about it would say it twice.
-      if (first !== undefined && !run.body.unterminatedHeredoc) yield hit(run.at(first));
+      if (run.shell.unread)
+        yield hit(
+          run.at(first ?? 0),
+          `The linter stops reading this RUN here: ${run.shell.unread}; no rule checked the rest of it, so split it into smaller steps or a script the layer ships`,
+        );
+      else if (first !== undefined && !run.body.unterminatedHeredoc) yield hit(run.at(first));
     }
   },
 });

@@ -1,4 +1,4 @@
-import { atInstruction, defineRule, hit } from '../rule';
+import { atInstruction, defineRule, hit, withTriggers } from '../rule';
 import { KNOWN_INSTRUCTIONS } from '../document';
 
 export const IL0004 = defineRule({
@@ -7,7 +7,7 @@ export const IL0004 = defineRule({
   doc: 'Every instruction has its arguments.',
   message: 'Instruction without arguments',
   *check({ doc }) {
-    for (const instruction of doc.instructions) {
+    for (const instruction of withTriggers(doc)) {
       if (KNOWN_INSTRUCTIONS.has(instruction.keyword) && instruction.node.getArguments().length === 0)
         yield hit(atInstruction(instruction), `${instruction.keyword} has no arguments: Docker refuses it`);
     }

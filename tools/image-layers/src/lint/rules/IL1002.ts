@@ -1,3 +1,4 @@
+import type { LintInstruction } from '../document';
 import { atWord, commands, defineRule, hit, instructions } from '../rule';
 
 /** Where each COPY/ADD of the document puts its sources (absolute destinations only). */
@@ -20,13 +21,16 @@ export const IL1002 = defineRule({
   message:
     'COPY then a separate chmod of the same file: the file is stored twice, in two layers; use COPY --chmod or commit the mode',
   *check({ doc }) {
+    // An ONBUILD COPY and this image's own chmod run in different builds: only pair steps of the same build.
+    const key = (path: string, instruction: LintInstruction) =>
+      `${instruction.onbuild ? 'onbuild:' : ''}${path}`;
     const copied = new Map<string, number>();
     for (const copy of instructions(doc, 'COPY', 'ADD'))
-      for (const path of copiedPaths(copy)) copied.set(path, copy.line);
+      for (const path of copiedPaths(copy)) copied.set(key(path, copy), copy.line);
     for (const { instruction, run, command } of commands(doc)) {
       if (command.name !== 'chmod') continue;
       for (const path of command.args.filter((arg) => arg.value.startsWith('/'))) {
-        const line = copied.get(path.value.replace(/\/$/, ''));
+        const line = copied.get(key(path.value.replace(/\/$/, ''), instruction));
         if (line !== undefined && line < instruction.line)
           yield hit(
             atWord(run, command.word),
