@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { requireTool } from 'image-layers/testing';
+import { requireTool } from '@image-layers/testing';
 import { makeImageRoot, type ImageRoot } from './image-root';
 
 const helper = '/app/scripts/molecule-git-token-helper.sh';

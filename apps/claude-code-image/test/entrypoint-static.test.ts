@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appDir, parseDockerfileText, shellcheckFindings } from 'image-layers/testing';
+import { appDir, parseDockerfileText, shellcheckFindings } from '@image-layers/testing';
 import { entrypointSource } from './image-root';
 
 describe('entrypoint.sh as a file', () => {

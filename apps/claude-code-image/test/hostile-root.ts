@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { lchownSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { ScriptRun } from 'image-layers/testing';
+import type { ScriptRun } from '@image-layers/testing';
 import { makeImageRoot, type ImageRoot } from './image-root';
 
 // The agent (uid 1000) writes /workspace, /home/agent and, once given them, /configs and the sessions volume;

@@ -1,6 +1,6 @@
 import { chmodSync, copyFileSync, existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { appDir, makeChrootRoot, type ChrootRoot, type ScriptRun } from 'image-layers/testing';
+import { appDir, makeChrootRoot, type ChrootRoot, type ScriptRun } from '@image-layers/testing';
 
 export const entrypointSource = join(appDir('claude-code-image'), 'files', 'entrypoint.sh');
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeTempDir, runScript, workspaceRoot } from 'image-layers/testing';
+import { makeTempDir, runScript, workspaceRoot } from '@image-layers/testing';
 
 // The Nx graph of this image, through the real `nx` binary and the workspace's plugin, on a copy of the workspace (its committed and
 // working-tree files, with node_modules linked), so edits made here never touch the real checkout.

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
 import { describe, expect, test } from 'vitest';
-import { composeImage } from 'image-layers';
-import { appDir, layerFile, parseDockerfileText } from 'image-layers/testing';
+import { composeImage } from '@image-layers/compose/compose';
+import { appDir, layerFile, parseDockerfileText } from '@image-layers/testing';
 
 // The composed Dockerfile must do everything the hand-written original (fixtures/seed.Dockerfile, a
 // verbatim copy) does. Each test compares one effect; the deliberate differences are the ones the

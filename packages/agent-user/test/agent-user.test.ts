@@ -6,7 +6,7 @@ import {
   parseLayerFragment,
   requireTool,
   type ChrootRoot,
-} from 'image-layers/testing';
+} from '@image-layers/testing';
 
 describe('the agent-user fragment', () => {
   const fragment = parseLayerFragment('agent-user');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { layerDir, parseLayerFragment } from 'image-layers/testing';
+import { layerDir, parseLayerFragment } from '@image-layers/testing';
 
 const fragment = parseLayerFragment('base-os');
 const manifest = JSON.parse(readFileSync(join(layerDir('base-os'), 'layer.json'), 'utf8'));

@@ -2,7 +2,7 @@
 // ("Password for 'https://user@host:port/path': "); every prompt here is one git could write or one an
 // attacker could make it write through a clone URL or a submodule. The real-git half is in askpass.test.ts.
 import { describe, expect, it } from 'vitest';
-import { layerFile, runScript } from 'image-layers/testing';
+import { layerFile, runScript } from '@image-layers/testing';
 
 const askpass = layerFile('git-auth', 'scripts/molecule-askpass');
 const USERNAME = 'persona-bot';

@@ -9,7 +9,7 @@ import {
   shellcheckFindings,
   startGitHttpServer,
   type GitHttpServer,
-} from 'image-layers/testing';
+} from '@image-layers/testing';
 
 const askpass = layerFile('git-auth', 'scripts/molecule-askpass');
 const USERNAME = 'persona-bot';

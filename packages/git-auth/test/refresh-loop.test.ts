@@ -8,7 +8,7 @@ import {
   startBackgroundProcess,
   waitUntil,
   type BackgroundProcess,
-} from 'image-layers/testing';
+} from '@image-layers/testing';
 
 const loopScript = layerFile('git-auth', 'scripts/molecule-gh-token-refresh.sh');
 const SECRET = 'planted-refresh-secret-e7b2';

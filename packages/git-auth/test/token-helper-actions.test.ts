@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { requireTool, runScript, startBackgroundProcess } from 'image-layers/testing';
+import { requireTool, runScript, startBackgroundProcess } from '@image-layers/testing';
 import {
   answers,
   ENV_TOKEN,

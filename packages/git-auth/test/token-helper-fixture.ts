@@ -12,7 +12,7 @@ import {
   startHttpServer,
   type LocalHttpServer,
   type ScriptRun,
-} from 'image-layers/testing';
+} from '@image-layers/testing';
 
 export const helperScript = layerFile('git-auth', 'scripts/molecule-git-token-helper.sh');
 

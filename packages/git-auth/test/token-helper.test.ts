@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { shellcheckFindings, startHttpServer } from 'image-layers/testing';
+import { shellcheckFindings, startHttpServer } from '@image-layers/testing';
 import {
   answers,
   AUTH_TOKEN,

@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { layerFile, makeTempDir, parseLayerFragment, runScript } from 'image-layers/testing';
+import { layerFile, makeTempDir, parseLayerFragment, runScript } from '@image-layers/testing';
 
 const fragment = parseLayerFragment('python-runtime');
 const keywords = fragment.instructions.map((instruction) => instruction.getKeyword());

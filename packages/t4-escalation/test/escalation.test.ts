@@ -7,7 +7,7 @@ import {
   makeTempDir,
   requireTool,
   type ChrootRoot,
-} from 'image-layers/testing';
+} from '@image-layers/testing';
 
 // The fragment applied for real to a throwaway root holding what the image has before it: Debian's sudo
 // configuration and PAM (copied from this host's sudo package) and agent made by the agent-user fragment.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { layerDir, parseLayerFragment } from 'image-layers/testing';
+import { layerDir, parseLayerFragment } from '@image-layers/testing';
 
 const fragment = parseLayerFragment('t4-escalation');
 

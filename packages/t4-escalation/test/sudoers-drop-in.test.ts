@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { layerFile, makeTempDir, requireTool, runScript } from 'image-layers/testing';
+import { layerFile, makeTempDir, requireTool, runScript } from '@image-layers/testing';
 
 // The drop-in grants uid 1000 a path to root on purpose (tier-4 workspaces); these tests pin it to exactly that.
 const dropIn = layerFile('t4-escalation', 'sudoers.d/agent-t4');

@@ -1,5 +1,5 @@
-import { ImageLayersError, ImageLayersErrors } from '../errors';
-import { ImageBuildError } from '../image/build-image';
+import { ImageLayersError, ImageLayersErrors } from '@image-layers/manifest/errors';
+import { ImageBuildError } from '@image-layers/image-test/build-image';
 
 /** Exit codes: 0 done, 1 a problem in the user's layers, images or files, 2 usage or environment. */
 export const EXIT = { done: 0, problem: 1, environment: 2 } as const;

@@ -1,14 +1,14 @@
 import { Command, CommanderError } from 'commander';
-import { checkLayer, expectedLayerReadme } from '../compose/check-layer';
-import { composeImage } from '../compose/compose';
-import { findWorkspaceRoot, LAYERS_FOLDER, listLayerNames } from '../manifest/load';
+import { checkLayer, expectedLayerReadme } from '@image-layers/docs/layer-readme-check';
+import { composeImage } from '@image-layers/compose/compose';
+import { findWorkspaceRoot, LAYERS_FOLDER, listLayerNames } from '@image-layers/manifest/load';
 import { join, relative, resolve } from 'node:path';
-import { jsonSchemas } from '../manifest/json-schema';
-import { writeComposedImage, writeFileAtomic } from '../compose/write';
-import { runProjectTests } from '../test-runner/run-project-tests';
-import { registerLintCommand } from '../lint/cli';
-import { runImageTest } from '../image-test/run';
-import { buildImage } from '../image/build-image';
+import { jsonSchemas } from '@image-layers/manifest/json-schema';
+import { writeComposedImage, writeFileAtomic } from '@image-layers/compose/write';
+import { runProjectTests } from '@image-layers/test-runner/run-project-tests';
+import { registerLintCommand } from '@image-layers/lint/cli';
+import { runImageTest } from '@image-layers/image-test/run';
+import { buildImage } from '@image-layers/image-test/build-image';
 import { reportFailure } from './failure';
 
 const fail = reportFailure;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   createNodesFromFiles,
@@ -8,7 +8,7 @@ import {
   type RawProjectGraphDependency,
   type TargetConfiguration,
 } from '@nx/devkit';
-import { summarizeLayer, testChain, type LayerSummary } from '../image-test/chain';
+import { summarizeLayer, testChain, type LayerSummary } from '@image-layers/image-test/chain';
 
 // The Nx plugin: every folder with a layer.json or image.json becomes a project whose targets are
 // inferred here, so no layer needs a project.json. Project names are the manifests' names, which the
@@ -16,12 +16,14 @@ import { summarizeLayer, testChain, type LayerSummary } from '../image-test/chai
 
 const CLI = 'node tools/image-layers/bin/image-layers.js';
 
-/** The image-layers machinery: a change to it reruns every target that uses it. */
-const machinery = [
-  '{workspaceRoot}/tools/image-layers/src/**/*',
-  '!{workspaceRoot}/tools/image-layers/src/**/*.test.ts',
-  '{workspaceRoot}/tools/image-layers/bin/*',
-];
+/** The project of the CLI every layer and image target runs: each depends on it (see createDependencies). */
+const CLI_PROJECT = 'image-layers';
+
+/**
+ * The machinery a layer or image target runs on: the production files of every project its graph reaches, so
+ * the CLI and everything it imports (edges Nx reads from the imports themselves), and the layers it requires.
+ */
+const machinery = ['^production'];
 const testRunner = ['{workspaceRoot}/vitest.config.mts', '{workspaceRoot}/tsconfig.base.json'];
 
 /** Report of a project's test run, read by `npm test` to count every test across runners. */
@@ -35,14 +37,6 @@ function readName(file: string): string | undefined {
     return undefined; // A broken manifest still gets a project; its build target reports the error.
   }
 }
-
-/** What an image test runs on: the harness, the composer and the engine script, not the linter or docs. */
-const imageTestMachinery = [
-  '{workspaceRoot}/tools/image-layers/src/{image-test,compose,manifest,testing,cli}/**/*',
-  '{workspaceRoot}/tools/image-layers/src/errors.ts',
-  '!{workspaceRoot}/tools/image-layers/src/**/*.test.ts',
-  '{workspaceRoot}/tools/image-layers/bin/*',
-];
 
 /** A project's test/image-test.json and the stand-ins it mounts, read leniently (the target reports a broken file). */
 function readImageTest(projectDir: string): { layers?: string[]; standIns: string[] } {
@@ -82,7 +76,7 @@ function imageTestTarget(projectDir: string, dependsOn: string[]): TargetConfigu
       'imageTestData',
       '^imageTestData',
       ...standIns,
-      ...imageTestMachinery,
+      ...machinery,
       { env: 'IMAGE_TEST_REACHABLE_HOSTS' },
     ],
     outputs: [`{workspaceRoot}/${testReportPath('{projectName}.image-test')}`],
@@ -117,12 +111,39 @@ function testTarget(extraInputs: string[]): TargetConfiguration {
   };
 }
 
+/**
+ * A machinery project's tests (tools/<name>, an npm workspace package): its own files, the production files of
+ * every project it imports (Nx reads the edges from the imports), and, since some tests still read the real
+ * workspace's layers and images rather than a fixture, those too.
+ */
+function machineryTestTarget(): TargetConfiguration {
+  return {
+    command: `${CLI} test {projectRoot} --report ${testReportPath('{projectName}')}`,
+    cache: true,
+    inputs: ['default', '^production', 'workspaceUnits', ...testRunner],
+    outputs: [`{workspaceRoot}/${testReportPath('{projectName}')}`],
+  };
+}
+
+const hasTests = (dir: string): boolean => {
+  try {
+    return readdirSync(dir, { recursive: true }).some((file) => String(file).endsWith('.test.ts'));
+  } catch {
+    return false;
+  }
+};
+
 export const createNodes: CreateNodes = [
-  '{packages,apps}/*/{layer,image}.json',
+  '{{packages,apps}/*/{layer,image}.json,tools/*/package.json}',
   (configFiles, options, context) =>
     createNodesFromFiles(
       (file) => {
         const root = dirname(file);
+        if (file.endsWith('package.json')) {
+          // The package.json itself makes the project (Nx's own plugin); this adds its test target.
+          if (!hasTests(join(context.workspaceRoot, root, 'src'))) return {};
+          return { projects: { [root]: { targets: { test: machineryTestTarget() } } } };
+        }
         const isImage = file.endsWith('image.json');
         const name = readName(join(context.workspaceRoot, file)) ?? root.split('/').pop()!;
         if (!isImage) {
@@ -212,6 +233,15 @@ export const createDependencies: CreateDependencies = (_options, context) => {
     Object.entries(context.projects).map(([key, project]) => [project.name ?? key, project.root]),
   );
   const dependencies: RawProjectGraphDependency[] = [];
+  // Every layer and image target runs the CLI, so each depends on its project (and, through it, on the machinery).
+  for (const [key, project] of Object.entries(context.projects)) {
+    const name = project.name ?? key;
+    const unit = ['layer.json', 'image.json'].some((manifest) =>
+      context.fileMap.projectFileMap[name]?.some((file) => file.file === `${project.root}/${manifest}`),
+    );
+    if (unit && rootOf.has(CLI_PROJECT))
+      dependencies.push({ source: name, target: CLI_PROJECT, type: DependencyType.implicit });
+  }
   for (const [key, project] of Object.entries(context.projects)) {
     const manifest = `${project.root}/image.json`;
     if (!context.fileMap.projectFileMap[project.name ?? key]?.some((file) => file.file === manifest))

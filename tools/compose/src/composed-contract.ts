@@ -1,0 +1,83 @@
+import { DockerfileParser } from 'dockerfile-ast';
+import { ImageLayersError } from '@image-layers/manifest/errors';
+import type { ParsedFragment } from './fragment';
+
+// The layer contract is checked on each fragment before options are applied; this checks it again on the
+// composed text, after. Option values are refused when they could change the file's structure, so this should
+// never fire: it is the guard for what those checks miss (a quoting rule, a parser directive), so that no value
+// can add an instruction, a second FROM or an ENTRYPOINT that skipped the fragment checks.
+
+/** A block of the composed Dockerfile: the fragment it came from and where it sits (1-based first line). */
+export interface ComposedBlock {
+  fragment: ParsedFragment;
+  firstLine: number;
+  lineCount: number;
+}
+
+const keywords = (instructions: { getKeyword(): string }[]) =>
+  instructions.map((instruction) => instruction.getKeyword());
+
+export function composedContractErrors(dockerfile: string, blocks: ComposedBlock[]): ImageLayersError[] {
+  const errors: ImageLayersError[] = [];
+  const contract = (block: ComposedBlock | undefined, line: number, message: string) =>
+    new ImageLayersError({
+      code: 'composed-contract',
+      unit: block?.fragment.unit.name,
+      location: block
+        ? { file: block.fragment.unit.file, line: Math.max(1, line - block.firstLine + 1), column: 1 }
+        : { file: 'Dockerfile (composed)', line, column: 1 },
+      message: `the composed Dockerfile breaks the layer contract: ${message}`,
+      fix: 'check the option values set for this fragment (image.json) and its ARG lines; then report it, this check should never be the first to catch it',
+    });
+
+  const carriageReturn = /\r(?!\n)/.exec(dockerfile);
+  if (carriageReturn) {
+    const line = dockerfile.slice(0, carriageReturn.index).split('\n').length;
+    errors.push(
+      contract(blockAt(blocks, line), line, 'a lone carriage return, which parsers split differently'),
+    );
+  }
+  const instructions = DockerfileParser.parse(dockerfile).getInstructions();
+  const byBlock = new Map<ComposedBlock, typeof instructions>(blocks.map((block) => [block, []]));
+  for (const instruction of instructions) {
+    const line = instruction.getRange().start.line + 1;
+    const block = blockAt(blocks, line);
+    if (!block) errors.push(contract(undefined, line, `${instruction.getKeyword()} outside every fragment`));
+    else byBlock.get(block)!.push(instruction);
+  }
+  for (const [block, composed] of byBlock) {
+    const expected = keywords(block.fragment.instructions);
+    const found = keywords(composed);
+    if (expected.join(' ') !== found.join(' ')) {
+      const first = found.findIndex((keyword, index) => keyword !== expected[index]);
+      const at =
+        composed[first < 0 ? composed.length - 1 : first]?.getRange().start.line ?? block.firstLine - 1;
+      errors.push(
+        contract(
+          block,
+          at + 1,
+          `its ${block.fragment.unit.kind} "${block.fragment.unit.name}" has ${found.length} instructions where the fragment has ${expected.length}`,
+        ),
+      );
+    }
+    const isImage = block.fragment.unit.kind === 'image';
+    for (const instruction of composed) {
+      const keyword = instruction.getKeyword();
+      const line = instruction.getRange().start.line + 1;
+      if (keyword === 'FROM' && !block.fragment.unit.isBase)
+        errors.push(contract(block, line, 'a FROM outside the base layer'));
+      if ((keyword === 'ENTRYPOINT' || keyword === 'CMD') && !isImage)
+        errors.push(contract(block, line, `${keyword} outside the image's own fragment`));
+    }
+  }
+  const froms = instructions.filter((instruction) => instruction.getKeyword() === 'FROM');
+  if (froms.length > 1) {
+    const line = froms[1]!.getRange().start.line + 1;
+    errors.push(contract(blockAt(blocks, line), line, `${froms.length} FROM instructions; an image has one`));
+  }
+  return errors;
+}
+
+function blockAt(blocks: ComposedBlock[], line: number): ComposedBlock | undefined {
+  return blocks.find((block) => line >= block.firstLine && line < block.firstLine + block.lineCount);
+}

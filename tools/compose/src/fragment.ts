@@ -1,0 +1,262 @@
+import { DockerfileParser, type Arg, type Instruction, type JSONArgument } from 'dockerfile-ast';
+import { validate } from 'dockerfile-utils';
+import { ImageLayersError, type SourceLocation } from '@image-layers/manifest/errors';
+
+/** A fragment is one unit's Dockerfile text: a layer's layer.Dockerfile or an image's own fragment. */
+export interface FragmentUnit {
+  /** The layer's or image's name, for messages. */
+  name: string;
+  kind: 'layer' | 'image';
+  file: string;
+  text: string;
+  isBase: boolean;
+}
+
+export interface CopySource {
+  /** The source path as written, relative to the unit's files/ folder. */
+  path: string;
+  /** Where the instruction puts it in the image (absolute when WORKDIR is known). */
+  destination: string;
+  location: SourceLocation;
+}
+
+export interface ParsedFragment {
+  unit: FragmentUnit;
+  instructions: Instruction[];
+  args: Map<string, Arg>;
+  copySources: CopySource[];
+  /** The text of every RUN, to see which paths a later RUN makes executable. */
+  runBodies: string[];
+  /** WORKDIR when the fragment ends (absolute paths only), for the next unit's relative COPYs. */
+  workdirAfter: string;
+}
+
+function locationOf(
+  unit: FragmentUnit,
+  instruction: Instruction,
+  line = instruction.getRange().start.line,
+  character = 0,
+): SourceLocation {
+  return { file: unit.file, line: line + 1, column: character + 1 };
+}
+
+/** dockerfile-utils judges a fragment as a Dockerfile; fragments after the base get a stand-in FROM first. */
+function syntaxErrors(unit: FragmentUnit): ImageLayersError[] {
+  const prefix = unit.isBase ? '' : 'FROM scratch\n';
+  const shift = unit.isBase ? 0 : 1;
+  return validate(prefix + unit.text)
+    .filter((diagnostic) => diagnostic.severity === 1 && diagnostic.range.start.line >= shift)
+    .map(
+      (diagnostic) =>
+        new ImageLayersError({
+          code: 'invalid-instruction',
+          unit: unit.name,
+          location: {
+            file: unit.file,
+            line: diagnostic.range.start.line - shift + 1,
+            column: diagnostic.range.start.character + 1,
+          },
+          message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
+          fix: 'correct the instruction; the fragment must be valid Dockerfile syntax on its own',
+        }),
+    );
+}
+
+/** dockerfile-ast ends a line at a lone CR and BuildKit does not: the two would read different instructions. */
+function carriageReturnErrors(unit: FragmentUnit): ImageLayersError[] {
+  const found = /\r(?!\n)/.exec(unit.text);
+  if (!found) return [];
+  const before = unit.text.slice(0, found.index);
+  return [
+    new ImageLayersError({
+      code: 'lone-carriage-return',
+      unit: unit.name,
+      location: {
+        file: unit.file,
+        line: before.split('\n').length,
+        column: found.index - before.lastIndexOf('\n'),
+      },
+      message: 'a carriage return without a line feed: Dockerfile parsers disagree on where this line ends',
+      fix: 'save the fragment with LF (or CRLF) line endings only',
+    }),
+  ];
+}
+
+function structureErrors(unit: FragmentUnit, instructions: Instruction[]): ImageLayersError[] {
+  const errors: ImageLayersError[] = [];
+  const froms = instructions.filter((i) => i.getKeyword() === 'FROM');
+  if (unit.isBase && froms.length === 0) {
+    errors.push(
+      new ImageLayersError({
+        code: 'base-without-from',
+        unit: unit.name,
+        location: { file: unit.file, line: 1, column: 1 },
+        message: 'the base layer has no FROM',
+        fix: 'start the base layer with FROM <image>, or set "base": false in its layer.json',
+      }),
+    );
+  }
+  froms.slice(unit.isBase ? 1 : 0).forEach((from) =>
+    errors.push(
+      new ImageLayersError({
+        code: unit.isBase ? 'second-from' : 'from-outside-base',
+        unit: unit.name,
+        location: locationOf(unit, from),
+        message: unit.isBase
+          ? 'the base layer has a second FROM; an image is built on one base'
+          : `FROM in ${unit.kind} "${unit.name}", which is not the base layer: it would throw away every layer before it`,
+        fix: unit.isBase
+          ? 'keep one FROM in the base layer'
+          : 'remove this FROM; the image\'s base comes from the one layer with "base": true',
+      }),
+    ),
+  );
+  for (const keyword of ['ENTRYPOINT', 'CMD']) {
+    const found = instructions.filter((i) => i.getKeyword() === keyword);
+    const allowed = unit.kind === 'image' ? 1 : 0;
+    found.slice(allowed).forEach((instruction) =>
+      errors.push(
+        new ImageLayersError({
+          code:
+            unit.kind === 'image' ? `second-${keyword.toLowerCase()}` : `${keyword.toLowerCase()}-in-layer`,
+          unit: unit.name,
+          location: locationOf(unit, instruction),
+          message:
+            unit.kind === 'image'
+              ? `a second ${keyword}: only the last one takes effect`
+              : `${keyword} in layer "${unit.name}": only the image app decides what the container runs`,
+          fix:
+            unit.kind === 'image'
+              ? `keep one ${keyword} in the image's fragment`
+              : `remove it, and set ${keyword} in the image app's own fragment (image.Dockerfile)`,
+        }),
+      ),
+    );
+  }
+  return errors;
+}
+
+function resolveDestination(
+  destination: string,
+  source: string,
+  sourceCount: number,
+  workdir: string,
+): string {
+  const absolute = destination.startsWith('/') ? destination : `${workdir.replace(/\/$/, '')}/${destination}`;
+  const intoFolder = sourceCount > 1 || destination.endsWith('/') || destination === '.';
+  const base = source.replace(/\/$/, '').split('/').pop() ?? source;
+  return (intoFolder ? `${absolute.replace(/\/?\.?$/, '')}/${base}` : absolute).replace(/\/\.\//g, '/');
+}
+
+/**
+ * The words of a COPY or ADD after its flags: JSON strings in the exec form (`COPY ["a b", "/c"]`, whose values
+ * are read from the source text: dockerfile-ast's own values drop spaces), else the shell-form words.
+ */
+function copyArguments(
+  unit: FragmentUnit,
+  instruction: Instruction,
+): { value: string; range: { start: { line: number; character: number } } }[] {
+  const json = (instruction as unknown as { getJSONStrings?(): JSONArgument[] }).getJSONStrings?.() ?? [];
+  if (json.length > 0) {
+    const lines = unit.text.split('\n');
+    return json.map((string) => {
+      const { start, end } = string.getRange();
+      const raw =
+        start.line === end.line ? (lines[start.line] ?? '').slice(start.character, end.character) : '""';
+      let value: string;
+      try {
+        value = JSON.parse(raw) as string;
+      } catch {
+        value = string.getJSONValue();
+      }
+      return { value, range: { start } };
+    });
+  }
+  return instruction.getArguments().map((arg) => ({ value: arg.getValue(), range: arg.getRange() }));
+}
+
+/** COPY and ADD sources from the build context (not --from=stage, not URLs), with where they land. */
+function copySources(
+  unit: FragmentUnit,
+  instructions: Instruction[],
+  workdirBefore: string,
+): { sources: CopySource[]; workdirAfter: string; errors: ImageLayersError[] } {
+  const sources: CopySource[] = [];
+  const errors: ImageLayersError[] = [];
+  let workdir = workdirBefore;
+  for (const instruction of instructions) {
+    const keyword = instruction.getKeyword();
+    if (keyword === 'WORKDIR') {
+      const path = instruction.getArgumentsContent()?.trim() ?? '';
+      workdir = path.startsWith('/') ? path : `${workdir.replace(/\/$/, '')}/${path}`;
+      continue;
+    }
+    if (keyword !== 'COPY' && keyword !== 'ADD') continue;
+    const flags = (instruction as unknown as { getFlags(): { getName(): string }[] }).getFlags();
+    if (flags.some((flag) => flag.getName() === 'from')) continue;
+    const args = copyArguments(unit, instruction);
+    const destination = args[args.length - 1]?.value ?? '';
+    const sourceArgs = args.slice(0, -1);
+    for (const arg of sourceArgs) {
+      const path = arg.value;
+      const location = locationOf(unit, instruction, arg.range.start.line, arg.range.start.character);
+      if (/^[a-z]+:\/\//i.test(path)) continue;
+      if (/[*?[]/.test(path) || path.startsWith('/') || path.split('/').includes('..')) {
+        errors.push(
+          new ImageLayersError({
+            code: 'unsupported-copy-source',
+            unit: unit.name,
+            location,
+            message: `COPY source "${path}" is a wildcard, absolute or leaves files/`,
+            fix: "name each file or folder by its path under this unit's files/ folder",
+          }),
+        );
+        continue;
+      }
+      sources.push({
+        path: path.replace(/^\.\//, ''),
+        destination: resolveDestination(destination, path, sourceArgs.length, workdir),
+        location,
+      });
+    }
+  }
+  return { sources, workdirAfter: workdir, errors };
+}
+
+/**
+ * Parses a fragment with dockerfile-ast and checks what the composer relies on: valid syntax
+ * (dockerfile-utils), FROM only in the base layer, ENTRYPOINT/CMD only in the image's own fragment.
+ * Returns every problem found, so a user sees them all at once.
+ */
+export function parseFragment(
+  unit: FragmentUnit,
+  workdirBefore: string,
+): { fragment: ParsedFragment; errors: ImageLayersError[] } {
+  const instructions = DockerfileParser.parse(unit.text).getInstructions();
+  const args = new Map<string, Arg>();
+  for (const instruction of instructions) {
+    if (instruction.getKeyword() !== 'ARG') continue;
+    const property = (instruction as Arg).getProperty();
+    if (property) args.set(property.getName(), instruction as Arg);
+  }
+  const copies = copySources(unit, instructions, workdirBefore);
+  const runBodies = instructions
+    .filter((i) => i.getKeyword() === 'RUN')
+    .map((i) => i.getArgumentsContent() ?? '');
+  return {
+    fragment: {
+      unit,
+      instructions,
+      args,
+      copySources: copies.sources,
+      runBodies,
+      workdirAfter: copies.workdirAfter,
+    },
+    errors: [
+      ...carriageReturnErrors(unit),
+      ...syntaxErrors(unit),
+      ...structureErrors(unit, instructions),
+      ...copies.errors,
+    ],
+  };
+}

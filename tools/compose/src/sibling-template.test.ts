@@ -1,0 +1,102 @@
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runScript } from '@image-layers/support/processes';
+import { makeTempDir, workspaceRoot } from '@image-layers/support/workspace';
+import { composeImage } from './compose';
+import { writeComposedImage } from './write';
+
+// The layer contract is for reuse: a sibling template (codex here, as its public Dockerfile is described in the
+// design notes) composes the same six-layer library with other options and without the claude-specific adapter.
+// Its workspace links this repository's packages/ folder, so these are the real layers, unchanged.
+
+const temp = makeTempDir('sibling-template-');
+afterAll(temp.cleanup);
+const root = temp.path;
+writeFileSync(join(root, 'nx.json'), '{}\n');
+symlinkSync(join(workspaceRoot, 'packages'), join(root, 'packages'));
+const app = join(root, 'apps/codex-image');
+mkdirSync(join(app, 'files'), { recursive: true });
+writeFileSync(
+  join(app, 'image.json'),
+  JSON.stringify(
+    {
+      name: 'codex-image',
+      description: 'The codex workspace template: the Codex CLI driven by the workspace runtime as agent.',
+      layers: [
+        { layer: 'base-os', options: { INSTALL_GH_CLI: false } },
+        'agent-user',
+        't4-escalation',
+        { layer: 'python-runtime', options: { RUNTIME_VERSION: '0.1.30' } },
+        'git-auth',
+      ],
+      requires: ['user:agent', 'command:molecule-runtime'],
+      aptPackages: ['gosu', 'nodejs', 'npm'],
+      pythonPackages: ['openai-agents>=0.2.0'],
+    },
+    null,
+    2,
+  ),
+);
+writeFileSync(
+  join(app, 'image.Dockerfile'),
+  [
+    'ARG CODEX_VERSION=0.130.0',
+    'RUN npm install -g "@openai/codex@${CODEX_VERSION}" && codex --version',
+    'COPY start.sh /usr/local/bin/start.sh',
+    'ENTRYPOINT ["/usr/local/bin/start.sh"]',
+    '',
+  ].join('\n'),
+);
+writeFileSync(join(app, 'files/start.sh'), '#!/bin/sh\nexec gosu agent molecule-runtime "$@"\n', {
+  mode: 0o755,
+});
+
+describe('a sibling template composes the same layers with its own options', () => {
+  const composed = composeImage(app);
+  const argLine = (name: string) =>
+    composed.dockerfile.split('\n').find((line) => line.startsWith(`ARG ${name}=`));
+
+  test('the shared layers, in its order, each with its provenance; no adapter', () => {
+    expect(composed.provenance.map((block) => block.unit)).toEqual([
+      'base-os',
+      'agent-user',
+      't4-escalation',
+      'python-runtime',
+      'git-auth',
+      'codex-image',
+    ]);
+    expect(composed.dockerfile).not.toContain('ADAPTER_MODULE');
+    expect(composed.contextFiles.map((file) => file.destination)).not.toContain('/app/adapter.py');
+  });
+
+  test('its options reach the layers: no gh, an exact runtime, the default base', () => {
+    expect(argLine('INSTALL_GH_CLI')).toBe('ARG INSTALL_GH_CLI=false');
+    expect(argLine('RUNTIME_VERSION')).toBe('ARG RUNTIME_VERSION=0.1.30');
+    expect(argLine('BASE_IMAGE')).toBe('ARG BASE_IMAGE=python:3.11-slim');
+  });
+
+  test("its packages join the layers' in one apt step and one pip step; the claude SDK is not there", () => {
+    const apt = argLine('APT_PACKAGES')!
+      .replace(/^ARG APT_PACKAGES="|"$/g, '')
+      .split(' ');
+    expect(apt).toEqual(
+      expect.arrayContaining(['curl', 'ca-certificates', 'git', 'sudo', 'gosu', 'nodejs', 'npm']),
+    );
+    expect(new Set(apt).size).toBe(apt.length);
+    expect(argLine('PYTHON_PACKAGES')).toBe('ARG PYTHON_PACKAGES="openai-agents>=0.2.0"');
+  });
+
+  test('its output is written like any image, and its linter run is clean', async () => {
+    const out = join(root, 'dist/apps/codex-image');
+    writeComposedImage(composed, out);
+    expect(readFileSync(join(out, 'Dockerfile'), 'utf8')).toBe(composed.dockerfile);
+    const lint = await runScript(
+      'node',
+      [join(workspaceRoot, 'tools/image-layers/bin/image-layers.js'), 'lint', 'apps/codex-image'],
+      { cwd: root },
+    );
+    expect(lint.stdout + lint.stderr).toBe('no findings\n');
+    expect(lint.exitCode).toBe(0);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, test } from 'vitest';
+import { createNodes } from './plugin';
+import { workspaceRoot } from '@image-layers/testing';
+
+type Nodes = {
+  projects?: Record<
+    string,
+    { targets?: Record<string, { command?: string; cache?: boolean; inputs?: unknown[] }> }
+  >;
+};
+
+async function targetsOf(file: string) {
+  const context = { workspaceRoot, nxJsonConfiguration: {}, configFiles: [file] } as unknown as Parameters<
+    (typeof createNodes)[1]
+  >[2];
+  const results = (await createNodes[1]([file], {}, context)) as [string, Nodes][];
+  return Object.values(results[0]![1].projects!)[0]!.targets!;
+}
+
+describe('the inferred lint target', () => {
+  test('every layer gets a cached lint of its fragment and scripts, keyed on its definition and the .hadolint.yaml files', async () => {
+    const lint = (await targetsOf('packages/git-auth/layer.json')).lint!;
+    expect(lint).toMatchObject({
+      command: 'node tools/image-layers/bin/image-layers.js lint {projectRoot}',
+      cache: true,
+    });
+    expect(lint.inputs).toEqual(
+      expect.arrayContaining([
+        'definition',
+        '{workspaceRoot}/.hadolint.y*ml',
+        '{projectRoot}/.hadolint.y*ml',
+        { runtime: 'shellcheck --version' },
+      ]),
+    );
+    expect(lint.inputs).not.toContain('^definition');
+  });
+  test("every image gets a cached lint of its composition, keyed also on its layers' definitions", async () => {
+    const lint = (await targetsOf('apps/claude-code-image/image.json')).lint!;
+    expect(lint).toMatchObject({
+      command: 'node tools/image-layers/bin/image-layers.js lint {projectRoot}',
+      cache: true,
+    });
+    expect(lint.inputs).toEqual(expect.arrayContaining(['definition', '^definition']));
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, test } from 'vitest';
+import { composeImage } from '@image-layers/compose/compose';
+import { appDir } from '@image-layers/support/workspace';
+import { fragmentsOf, legacyBuilderErrors } from './legacy-builder';
+
+const check = (text: string) =>
+  legacyBuilderErrors([{ unit: 'probe', file: '/ws/packages/probe/layer.Dockerfile', text }]).map((error) =>
+    error.format('/ws'),
+  );
+
+describe("fragments the image-test engine's legacy builder can build", () => {
+  test('every fragment of claude-code-image is legacy-builder syntax', () => {
+    const composed = composeImage(appDir('claude-code-image'));
+    expect(legacyBuilderErrors(fragmentsOf(composed))).toEqual([]);
+  });
+
+  test('COPY --chmod is refused at its line, with the way to keep the mode instead', () => {
+    expect(check('WORKDIR /app\nCOPY --chmod=0755 run.sh /run.sh\n')).toEqual([
+      "packages/probe/layer.Dockerfile:2:1: error buildkit-only [probe] COPY --chmod is BuildKit syntax; the image-test engine (Debian's docker.io 20.10) has only the legacy builder, which refuses it\n  fix: commit the mode in git (`git add --chmod=+x`; the composer keeps it), or chmod in a RUN of the same layer",
+    ]);
+  });
+
+  test('RUN --mount and a heredoc are refused; --chown, --from and a here-string are fine', () => {
+    const errors = check(
+      [
+        'RUN --mount=type=cache,target=/root/.cache pip install x',
+        'RUN <<EOF',
+        'echo hi',
+        'EOF',
+        'COPY --chown=agent:agent a /a',
+        'COPY --from=build /out /out',
+        'RUN cat <<<"$HOME" && echo $((1<<2))',
+      ].join('\n'),
+    );
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(
+      /^packages\/probe\/layer\.Dockerfile:1:1: error buildkit-only \[probe\] RUN --mount /,
+    );
+    expect(errors[1]).toMatch(
+      /^packages\/probe\/layer\.Dockerfile:2:1: error buildkit-only \[probe\] a heredoc in RUN /,
+    );
+  });
+});

@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { composeImage } from '@image-layers/compose/compose';
+import { makeFixtureWorkspace } from '@image-layers/testing/fixture-workspace';
+import { writeComposedImage } from '@image-layers/compose/write';
+import { emptyConfig } from './config';
+import { lintPath } from './targets';
+
+// A composed Dockerfile is generated; nobody edits it. Its findings are reported where the user can fix
+// them: the layer fragment and line that produced them, through the provenance the composer writes.
+
+let cleanup = () => {};
+afterEach(() => cleanup());
+
+function workspace(overrides: Parameters<typeof makeFixtureWorkspace>[0]) {
+  const fixture = makeFixtureWorkspace(overrides);
+  cleanup = fixture.cleanup;
+  return fixture.root;
+}
+
+const shown = (root: string, findings: { file: string; line: number; column: number; code: string }[]) =>
+  findings.map(
+    (f) =>
+      `${f.file.startsWith(root) ? f.file.slice(root.length + 1) : f.file}:${f.line}:${f.column} ${f.code}`,
+  );
+
+const toolsLayer = {
+  'packages/tools/layer.Dockerfile':
+    'COPY bin/hello /usr/local/bin/hello\nCOPY conf/tools.conf /etc/tools.conf\n# hadolint ignore=DL3003 # a reason\nRUN cd /opt && sudo make\n',
+};
+
+describe('findings of a composed image, at the fragment line that produced them', () => {
+  test('linting dist/.../Dockerfile maps each finding through image-layers.provenance.json', async () => {
+    const root = workspace(toolsLayer);
+    const out = join(root, 'dist/apps/img');
+    writeComposedImage(composeImage(join(root, 'apps/img')), out);
+    const findings = await lintPath(join(out, 'Dockerfile'), emptyConfig());
+    expect(shown(root, findings)).toEqual([
+      'packages/base/layer.Dockerfile:1:6 IL1003',
+      'packages/base/layer.Dockerfile:4:5 DL3009',
+      'packages/base/layer.Dockerfile:4:66 DL3008',
+      'packages/tools/layer.Dockerfile:4:16 DL3004',
+    ]);
+  });
+  test('an image folder is composed in memory and gives the same findings, no build needed', async () => {
+    const root = workspace(toolsLayer);
+    const findings = await lintPath(join(root, 'apps/img'), emptyConfig());
+    expect(shown(root, findings)).toEqual([
+      'packages/base/layer.Dockerfile:1:6 IL1003',
+      'packages/base/layer.Dockerfile:4:5 DL3009',
+      'packages/base/layer.Dockerfile:4:66 DL3008',
+      'packages/tools/layer.Dockerfile:4:16 DL3004',
+    ]);
+  });
+  test('layer-aware rules read the manifests: an undeclared grant is reported in its layer, a declared one is not', async () => {
+    const grant = {
+      'packages/user/layer.Dockerfile': 'RUN useradd -u 1000 -m agent && usermod -aG docker agent\n',
+    };
+    let root = workspace(grant);
+    expect(
+      shown(
+        root,
+        await lintPath(join(root, 'apps/img'), { ...emptyConfig(), ignored: ['IL1003', 'DL3008', 'DL3009'] }),
+      ),
+    ).toEqual(['packages/user/layer.Dockerfile:1:33 IL1008']);
+    cleanup();
+    const manifest = JSON.stringify({
+      name: 'user',
+      version: '1.0.0',
+      description: 'd',
+      provides: ['user:agent'],
+      grants: [{ privilege: 'docker-group', why: 'the socket' }],
+    });
+    root = workspace({ ...grant, 'packages/user/layer.json': manifest });
+    expect(
+      shown(
+        root,
+        await lintPath(join(root, 'apps/img'), { ...emptyConfig(), ignored: ['IL1003', 'DL3008', 'DL3009'] }),
+      ),
+    ).toEqual([]);
+  });
+  test('a layer deleting what another layer copied is reported through the composed image', async () => {
+    const root = workspace({
+      'apps/img/image.Dockerfile':
+        'COPY start.sh /start.sh\nRUN rm -f /usr/local/bin/hello\nENTRYPOINT ["/start.sh"]\n',
+    });
+    const findings = await lintPath(join(root, 'apps/img'), {
+      ...emptyConfig(),
+      ignored: ['IL1003', 'DL3008', 'DL3009'],
+    });
+    expect(shown(root, findings)).toEqual(['apps/img/image.Dockerfile:2:11 IL1006']);
+  });
+  test("a layer or image that does not compose is reported as findings at the composer's locations", async () => {
+    const root = workspace({
+      'apps/img/image.json': JSON.stringify({ name: 'img', description: 'd', layers: ['base', 'tools'] }),
+    });
+    const findings = await lintPath(join(root, 'apps/img'), emptyConfig());
+    expect(findings.map((f) => f.code)).toEqual(['IL0007']);
+    expect(findings[0]!.message).toContain('requires user:agent');
+  });
+});

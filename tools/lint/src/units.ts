@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ComposedImage, ProvenanceBlock } from '@image-layers/compose/compose';
+import { parseFragment } from '@image-layers/compose/fragment';
+import { loadLayer, type LoadedLayer } from '@image-layers/manifest/load';
+import type { UnitSpan } from './types';
+
+// Units tie lines of the linted text to the fragment a user edits and to what its manifest declares:
+// the source map of a composed Dockerfile, and the context the layer-aware rules (IL1004-IL1008) need.
+
+const lineCount = (text: string) => text.replace(/\s+$/, '').split('\n').length;
+
+/** A layer's fragment linted on its own. */
+export function unitOfLayer(layer: LoadedLayer): UnitSpan {
+  return {
+    name: layer.name,
+    kind: 'layer',
+    file: layer.fragmentFile,
+    firstLine: 0,
+    lineCount: lineCount(layer.fragmentText),
+    grants: layer.manifest.grants.map((grant) => grant.privilege),
+    provides: layer.manifest.provides,
+  };
+}
+
+/** An image's own fragment linted on its own: it declares no grants (only layers can). */
+export function unitOfImageFragment(name: string, file: string, text: string): UnitSpan {
+  return { name, kind: 'image', file, firstLine: 0, lineCount: lineCount(text), grants: [], provides: [] };
+}
+
+/** The units of an image composed in memory: its provenance, its layers' manifests, the files each COPY puts in place. */
+export function unitsOfComposed(composed: ComposedImage, root: string): UnitSpan[] {
+  const layers = new Map(composed.layers.map((layer) => [layer.name, layer]));
+  return composed.provenance.map((block) => {
+    const layer = block.kind === 'layer' ? layers.get(block.unit) : undefined;
+    return {
+      name: block.unit,
+      kind: block.kind,
+      file: join(root, block.source),
+      firstLine: block.firstLine - 1,
+      lineCount: block.lineCount,
+      grants: layer ? layer.manifest.grants.map((grant) => grant.privilege) : [],
+      provides: layer?.manifest.provides ?? [],
+      owns: composed.contextFiles.filter((file) => file.unit === block.unit).map((file) => file.destination),
+    };
+  });
+}
+
+/**
+ * The units of a composed Dockerfile on disk, from the image-layers.provenance.json the composer wrote
+ * beside it. Manifests are read from the workspace; a layer that no longer loads keeps its lines mapped.
+ */
+export function unitsOfProvenance(provenanceFile: string, root: string): UnitSpan[] {
+  const { blocks } = JSON.parse(readFileSync(provenanceFile, 'utf8')) as { blocks: ProvenanceBlock[] };
+  let workdir = '/';
+  return blocks.map((block) => {
+    const span: UnitSpan = {
+      name: block.unit,
+      kind: block.kind,
+      file: join(root, block.source),
+      firstLine: block.firstLine - 1,
+      lineCount: block.lineCount,
+      grants: [],
+      provides: [],
+    };
+    const dir = dirname(span.file);
+    if (!existsSync(span.file)) return span;
+    try {
+      const text = readFileSync(span.file, 'utf8');
+      const layer =
+        block.kind === 'layer' && existsSync(join(dir, 'layer.json')) ? loadLayer(dir) : undefined;
+      const { fragment } = parseFragment(
+        { name: block.unit, kind: block.kind, file: span.file, text, isBase: layer?.manifest.base ?? false },
+        workdir,
+      );
+      workdir = fragment.workdirAfter;
+      span.owns = fragment.copySources.map((source) => source.destination);
+      if (layer) {
+        span.grants = layer.manifest.grants.map((grant) => grant.privilege);
+        span.provides = layer.manifest.provides;
+      }
+    } catch {
+      // The lines still map to the fragment; only the layer-aware rules lose this unit's manifest.
+    }
+    return span;
+  });
+}

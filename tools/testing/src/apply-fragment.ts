@@ -1,0 +1,50 @@
+import { cpSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ChrootRoot } from './chroot-root';
+import { parseLayerFragment } from './fragment';
+import type { ScriptRun } from '@image-layers/support/processes';
+import { layerDir } from '@image-layers/support/workspace';
+
+/**
+ * Applies a layer's fragment to a throwaway root the way Docker's legacy builder would: each COPY copies from
+ * the layer's files/ (mode kept, owned by root), each RUN runs `/bin/sh -c <body>` as root inside the root.
+ * It stops at the first failing RUN, as a build does, and returns that step's result (or the last one's).
+ * `filesDir` replaces the layer's files/ folder, to prove that a broken file fails the build.
+ * Only COPY and RUN without flags are supported: anything else throws, so a test never passes by skipping it.
+ */
+export async function applyFragment(
+  root: ChrootRoot,
+  layer: string,
+  options: { filesDir?: string } = {},
+): Promise<ScriptRun> {
+  const filesDir = options.filesDir ?? join(layerDir(layer), 'files');
+  const fragment = parseLayerFragment(layer);
+  const runBodies = fragment.bodies('RUN'); // comment lines removed, in order
+  let runIndex = 0;
+  let last: ScriptRun = { exitCode: 0, stdout: '', stderr: '' };
+  for (const instruction of fragment.instructions) {
+    const keyword = instruction.getKeyword();
+    if (keyword === 'COPY') {
+      const args = instruction.getArguments().map((argument) => argument.getValue());
+      if (args.length !== 2 || args.some((arg) => arg.startsWith('--'))) {
+        throw new Error(
+          `applyFragment(${layer}): only \`COPY <source> <destination>\` is supported, got COPY ${args.join(' ')}`,
+        );
+      }
+      const [source, destination] = args as [string, string];
+      const target = destination.endsWith('/')
+        ? join(destination, source.split('/').pop() ?? source)
+        : destination;
+      mkdirSync(dirname(root.at(target)), { recursive: true });
+      cpSync(join(filesDir, source), root.at(target), {
+        recursive: statSync(join(filesDir, source)).isDirectory(),
+      });
+    } else if (keyword === 'RUN') {
+      last = await root.run('/bin/sh', ['-c', runBodies[runIndex++] ?? '']);
+      if (last.exitCode !== 0) return last;
+    } else {
+      throw new Error(`applyFragment(${layer}): ${keyword} is not supported; extend apply-fragment.ts`);
+    }
+  }
+  return last;
+}
