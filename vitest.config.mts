@@ -8,6 +8,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**', '.nx/**', '.image-test/**'],
     // Script tests start real servers and processes; a slow CI core must not turn them red.
     testTimeout: 60_000,
+    // A test that asserts nothing passes whatever the code does: each test must call expect at least once.
+    expect: { requireAssertions: true },
     hookTimeout: 60_000,
   },
 });

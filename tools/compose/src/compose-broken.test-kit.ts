@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { expect, type TestContext } from 'vitest';
 import { runScript } from '@image-layers/support/processes';
 import { composeImage } from './compose';
-import { cli, makeFixtureWorkspace, snapshot, type FixtureFile } from '@image-layers/testing/fixture-workspace';
+import {
+  cli,
+  makeFixtureWorkspace,
+  snapshot,
+  type FixtureFile,
+} from '@image-layers/testing/fixture-workspace';
 import { writeComposedImage } from './write';
 
 /** Composes the valid fixture once, breaks it, composes again through the CLI: returns its standard error. */

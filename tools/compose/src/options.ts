@@ -1,6 +1,11 @@
 import { ImageLayersError } from '@image-layers/manifest/errors';
 import type { JsonSource } from '@image-layers/manifest/json-source';
-import { optionTextProblem, PACKAGE_NAMES, type LayerOption, type OptionValue } from '@image-layers/manifest/schema';
+import {
+  optionTextProblem,
+  PACKAGE_NAMES,
+  type LayerOption,
+  type OptionValue,
+} from '@image-layers/manifest/schema';
 import type { ParsedFragment } from './fragment';
 
 /** How an option's value is written as the default of its ARG. */

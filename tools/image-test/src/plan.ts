@@ -18,7 +18,11 @@ import { readJsonSource } from '@image-layers/manifest/json-source';
 import { summarizeLayer, testChain } from './chain';
 import { fragmentsOf, legacyBuilderErrors } from './legacy-builder';
 import { leaveOutSteps, planOffline, reachableHosts, type OfflineUnit, type StepNotRun } from './offline';
-import { IMAGE_TEST_FILE, imageTestSchema, type ImageTestSpec } from '@image-layers/manifest/image-test-schema';
+import {
+  IMAGE_TEST_FILE,
+  imageTestSchema,
+  type ImageTestSpec,
+} from '@image-layers/manifest/image-test-schema';
 
 /** Where test builds are staged: the project's git-ignored image-test folder. */
 export const IMAGE_TEST_WORK = join('.image-test', 'work');

@@ -73,6 +73,7 @@ async function imageTest(layerName: string) {
     report: JSON.parse(readFileSync(reportFile, 'utf8')) as {
       passed: number;
       failed: number;
+      skipped: string[];
       runners: { runner: string }[];
     },
   };
@@ -82,7 +83,14 @@ describe('an image test, built and asserted for real', () => {
   test('counts each assertion, says which failed and why, and names the step it did not run', async () => {
     const { exitCode, report } = await imageTest('hello');
     expect(exitCode, output).toBe(1);
-    expect(report).toMatchObject({ passed: 3, failed: 1, runners: [{ runner: 'image' }] });
+    expect(report).toMatchObject({
+      passed: 3,
+      failed: 1,
+      skipped: [
+        'build step not run: os: the download (needs unreachable.example, which this machine cannot reach; built with DOWNLOAD=false)',
+      ],
+      runners: [{ runner: 'image' }],
+    });
     expect(output).toContain(
       'not run: os: the download (needs unreachable.example, which this machine cannot reach; built with DOWNLOAD=false)',
     );
@@ -90,7 +98,7 @@ describe('an image test, built and asserted for real', () => {
     expect(output).toContain('✓ /usr/local/bin/hello: file, 0750, root:root');
     expect(output).toContain('✗ /usr/local/bin/hello: 0755\n      mode: expected 0755, found 0750');
     expect(output).toContain('✓ hello runs');
-    expect(output).toMatch(/packages\/hello image test: 3 passed, 1 failed/);
+    expect(output).toMatch(/packages\/hello image test: 3 passed, 1 failed, 1 skipped \(/);
   });
 
   test('a build that fails counts every assertion it prevented as failed, and shows the end of the build log', async () => {
@@ -99,6 +107,7 @@ describe('an image test, built and asserted for real', () => {
     expect(report).toMatchObject({ passed: 0, failed: 3 });
     expect(output).toContain('the step fails');
     expect(output).toContain('✗ not run: the build failed (2 checks)');
+    expect(output).toMatch(/packages\/broken image test: 0 passed, 3 failed, 1 skipped \(/);
   });
 
   test('a layer without test/image-test.json fails, saying what to write', async () => {
@@ -112,6 +121,21 @@ describe('an image test, built and asserted for real', () => {
 });
 
 describe('without an engine', () => {
+  test('an image test counts every assertion it could not run as failed, and the steps it would leave out as skipped', async () => {
+    vi.stubEnv('IMAGE_TEST_DOCKER_HOST', 'unix:///nonexistent/docker.sock');
+    try {
+      const { exitCode, report } = await imageTest('hello');
+      expect(exitCode).toBe(1);
+      // The build and the three assertions of hello's image-test.json.
+      expect(report).toMatchObject({ passed: 0, failed: 4 });
+      expect(report.skipped).toHaveLength(1);
+      expect(output).toContain('no Docker engine for image tests at unix:///nonexistent/docker.sock');
+      expect(output).toContain('✗ not run: no engine (3 checks)');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   test('the image tests fail with one line that says how to get one', async () => {
     vi.stubEnv('IMAGE_TEST_DOCKER_HOST', 'unix:///nonexistent/docker.sock');
     try {

@@ -1,14 +1,18 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { ImageLayersError, ImageLayersErrors } from '@image-layers/manifest/errors';
-import type { TestReport } from '@image-layers/test-runner/run-project-tests';
+import { closingLine, type TestReport } from '@image-layers/test-runner/run-project-tests';
 import { startGitHttpServer, type GitHttpServer } from '@image-layers/support/git-http-server';
 import { makeTempDir } from '@image-layers/support/workspace';
 import { checkMetadata, runChecks, type AssertionResult } from './assertions';
 import { startContainer, waitForPath, type Container } from './container';
-import { connectTestEngine, EngineUnavailable, type DockerEngine } from './engine';
+import { connectTestEngine, EngineUnavailable, testEngineAddress, type DockerEngine } from './engine';
 import { planTestBuild, type TestBuildPlan } from './plan';
-import type { ContainerChecks, ContainerScenario, ImageTestSpec } from '@image-layers/manifest/image-test-schema';
+import type {
+  ContainerChecks,
+  ContainerScenario,
+  ImageTestSpec,
+} from '@image-layers/manifest/image-test-schema';
 
 // `image-layers image-test <project>`: builds the layer (on the local base, with the layers it requires) or the
 // image, runs every assertion of its test/image-test.json inside containers, and writes the counts `npm test`
@@ -211,12 +215,19 @@ async function runAll(engine: DockerEngine, plan: TestBuildPlan, root: string): 
   return results;
 }
 
-function writeReport(reportFile: string, project: string, passed: number, failed: number): void {
+function writeReport(
+  reportFile: string,
+  project: string,
+  passed: number,
+  failed: number,
+  skipped: string[] = [],
+): void {
   const report: TestReport = {
     project,
     passed,
     failed,
-    runners: [{ runner: 'image', passed, failed, exitCode: failed === 0 ? 0 : 1 }],
+    skipped,
+    runners: [{ runner: 'image', passed, failed, skipped, exitCode: failed === 0 ? 0 : 1 }],
   };
   mkdirSync(dirname(reportFile), { recursive: true });
   writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
@@ -228,33 +239,50 @@ export async function runImageTest(root: string, projectDir: string, reportFile:
   const started = Date.now();
   const say = (line: string) => process.stdout.write(`${line}\n`);
   let results: AssertionResult[];
+  let plan: TestBuildPlan | undefined;
   try {
     if (!existsSync(projectDir)) throw new Error(`no folder ${projectDir}`);
-    const engine = await connectTestEngine();
-    const plan = planTestBuild(root, projectDir, engine.baseImage);
+    // Planned before the engine is asked (the base image's name is known without it), so that an engine out of
+    // reach still knows how many assertions it prevented and which steps would not have run.
+    const { baseImage } = testEngineAddress();
+    plan = planTestBuild(root, projectDir, baseImage);
     say(
-      `image test of ${plan.project}: ${plan.layers.join(', ')}${plan.kind === 'image' ? ` and ${plan.project}'s own fragment` : ''}, on the local base ${engine.baseImage}`,
+      `image test of ${plan.project}: ${plan.layers.join(', ')}${plan.kind === 'image' ? ` and ${plan.project}'s own fragment` : ''}, on the local base ${baseImage}`,
     );
     for (const step of plan.notRun) say(`  not run: ${step.unit}: ${step.step} (${step.how})`);
     for (const standIn of plan.standIns)
       say(
         `  stand-in: ${standIn.path} from ${relative(root, standIn.hostPath)}, mounted read-only, never built in (${standIn.why})`,
       );
+    const engine = await connectTestEngine();
     results = await runAll(engine, plan, root);
   } catch (error) {
-    if (error instanceof EngineUnavailable) process.stderr.write(`${project}: ${error.message}\n`);
-    else if (error instanceof ImageLayersError || error instanceof ImageLayersErrors)
-      process.stderr.write(`${error.format(root)}\n`);
-    else throw error;
-    writeReport(reportFile, project, 0, 1);
-    return 1;
+    if (error instanceof EngineUnavailable && plan) {
+      process.stderr.write(`${project}: ${error.message}\n`);
+      // Every assertion the missing engine prevented is a failure, the build included: an image test that
+      // could not run must weigh in the count as much as one that ran and failed.
+      results = [
+        { name: 'builds on the local base', passed: false, detail: error.message },
+        ...notRun(expectedResults(plan.spec) - 1, 'no engine'),
+      ];
+    } else {
+      if (error instanceof EngineUnavailable) process.stderr.write(`${project}: ${error.message}\n`);
+      else if (error instanceof ImageLayersError || error instanceof ImageLayersErrors)
+        process.stderr.write(`${error.format(root)}\n`);
+      else throw error;
+      writeReport(reportFile, project, 0, 1);
+      return 1;
+    }
   }
   printResults(results, say);
   const passed = results.filter((result) => result.passed).length;
   const failed = results.length - passed;
-  writeReport(reportFile, project, passed, failed);
+  // A build step left out for lack of its host is neither a pass nor a failure: it is a skip, named in the
+  // closing line of `npm test` so nobody reads the count as covering it.
+  const skipped = plan.notRun.map((step) => `build step not run: ${step.unit}: ${step.step} (${step.how})`);
+  writeReport(reportFile, project, passed, failed, skipped);
   say(
-    `${project} image test: ${passed} passed, ${failed} failed (${Math.round((Date.now() - started) / 1000)} s)`,
+    `${project} image test: ${closingLine(passed, failed, skipped.length)} (${Math.round((Date.now() - started) / 1000)} s)`,
   );
   return failed === 0 ? 0 : 1;
 }

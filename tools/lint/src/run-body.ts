@@ -23,7 +23,6 @@ interface TextIndex {
   offsetOf(position: { line: number; character: number }): number;
 }
 
-
 /** Collects the script as segments with their start offsets: linear in the script's size, one string per segment. */
 class Builder {
   private readonly parts: string[] = [];

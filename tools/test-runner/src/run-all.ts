@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestReport } from './run-project-tests';
+import { closingLine, type TestReport } from './run-project-tests';
 
 const REPORTS = join('dist', 'test-reports');
 
@@ -38,15 +38,37 @@ export function runAllTests(root: string, extraNxArgs: string[]): number {
     { cwd: root, stdio: 'inherit', env: { ...process.env, NX_TUI: 'false' } },
   );
   if (!engineWasUp) spawnSync(imageTestEnv, ['stop'], { stdio: 'inherit' });
-  const reports = existsSync(join(root, REPORTS))
-    ? readdirSync(join(root, REPORTS)).map(
-        (file) => JSON.parse(readFileSync(join(root, REPORTS, file), 'utf8')) as TestReport,
-      )
+  const summary = summarizeReports(join(root, REPORTS), nx.status === 0);
+  process.stdout.write(`\n${summary.text}`);
+  return summary.exitCode;
+}
+
+/**
+ * The end of `npm test`: every skip named on its own line, then `N passed, N failed` (`, N skipped` when
+ * something did not run), summed over the reports in `reportsDir`. `nxSucceeded` false with no failure counted
+ * (a failed build, a crashed runner) still counts one failure: that run must not look green.
+ */
+export function summarizeReports(
+  reportsDir: string,
+  nxSucceeded: boolean,
+): { text: string; exitCode: number } {
+  const reports = existsSync(reportsDir)
+    ? // Recursive: a scoped project (@image-layers/lint) writes its report one folder down.
+      readdirSync(reportsDir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
+        .map((entry) => join(entry.parentPath, entry.name))
+        .sort()
+        .map((file) => JSON.parse(readFileSync(file, 'utf8')) as TestReport)
     : [];
   const passed = reports.reduce((sum, report) => sum + report.passed, 0);
   let failed = reports.reduce((sum, report) => sum + report.failed, 0);
-  // A failed build or a crashed runner ran no test but must not look green in the count.
-  if (nx.status !== 0 && failed === 0) failed = 1;
-  process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
-  return nx.status === 0 && failed === 0 ? 0 : 1;
+  if (!nxSucceeded && failed === 0) failed = 1;
+  const skipped = reports.flatMap((report) =>
+    (report.skipped ?? []).map((skip) => `${report.project}: ${skip}`),
+  );
+  const text = [
+    ...skipped.map((skip) => `skipped: ${skip}`),
+    closingLine(passed, failed, skipped.length),
+  ].join('\n');
+  return { text: `${text}\n`, exitCode: nxSucceeded && failed === 0 ? 0 : 1 };
 }
