@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { composeImage } from '../src/compose/compose';
-import { makeFixtureWorkspace } from '../src/compose/fixture-workspace';
-import { writeComposedImage } from '../src/compose/write';
+import { composeImage } from '@image-layers/compose/compose';
+import { makeFixtureWorkspace } from '@image-layers/testing/fixture-workspace';
+import { writeComposedImage } from '@image-layers/compose/write';
 
 const root = resolve(__dirname, '../../..');
 const image = join(root, 'apps/claude-code-image');

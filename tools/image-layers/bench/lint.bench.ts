@@ -3,10 +3,10 @@
 // Figures are medians of several runs on this machine; nothing here is asserted by a test.
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { composeImage } from '../src/compose/compose';
-import { lintText } from '../src/lint/engine';
-import { loadShellParser } from '../src/lint/shell';
-import { unitsOfComposed } from '../src/lint/units';
+import { composeImage } from '@image-layers/compose/compose';
+import { lintText } from '@image-layers/lint/engine';
+import { loadShellParser } from '@image-layers/lint/shell';
+import { unitsOfComposed } from '@image-layers/lint/units';
 
 const root = resolve(__dirname, '../../..');
 

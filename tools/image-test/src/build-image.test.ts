@@ -80,7 +80,7 @@ describe('npx nx run claude-code-image:image, through the CLI', () => {
     const result = await cli(['--context', temp.path], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(
-      /^error: no Docker engine reachable at DOCKER_HOST=unix:\/\/\/nonexistent\/docker\.sock: start one \(`sudo tools\/image-layers\/bin\/image-test-env\.sh start` runs Debian's docker\.io here\), or point DOCKER_HOST at yours\n$/,
+      /^error: no Docker engine reachable at DOCKER_HOST=unix:\/\/\/nonexistent\/docker\.sock: start one \(`sudo tools\/image-test\/bin\/image-test-env\.sh start` runs Debian's docker\.io here\), or point DOCKER_HOST at yours\n$/,
     );
   });
 

@@ -142,7 +142,7 @@ describe('without an engine', () => {
       const error = await connectTestEngine().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(EngineUnavailable);
       expect((error as Error).message).toMatch(
-        /^no Docker engine for image tests at unix:\/\/\/nonexistent\/docker\.sock: run `.*tools\/image-layers\/bin\/image-test-env\.sh start`/,
+        /^no Docker engine for image tests at unix:\/\/\/nonexistent\/docker\.sock: run `.*tools\/image-test\/bin\/image-test-env\.sh start`/,
       );
       expect((error as Error).message).not.toContain('\n');
     } finally {

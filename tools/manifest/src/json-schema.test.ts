@@ -5,6 +5,6 @@ import { jsonSchemas } from './json-schema';
 
 test('the committed JSON Schema files are the ones the zod schemas generate (run `npx image-layers schemas`)', () => {
   for (const [file, text] of Object.entries(jsonSchemas())) {
-    expect(readFileSync(join(__dirname, '../../schema', file), 'utf8'), file).toBe(text);
+    expect(readFileSync(join(__dirname, '../../image-layers/schema', file), 'utf8'), file).toBe(text);
   }
 });
