@@ -112,15 +112,17 @@ function testTarget(extraInputs: string[]): TargetConfiguration {
 }
 
 /**
- * A machinery project's tests (tools/<name>, an npm workspace package): its own files, the production files of
- * every project it imports (Nx reads the edges from the imports), and, since some tests still read the real
- * workspace's layers and images rather than a fixture, those too.
+ * A machinery project's tests (tools/<name>, an npm workspace package): its own files and the production files of
+ * every project it imports (Nx reads the edges from the imports). Some of these tests still read the real
+ * workspace's layers rather than a fixture workspace; until they are moved to fixtures, a layer change does not
+ * re-run them from the cache (issue 9, left open: adding the layers as inputs would make every layer change
+ * affect every project through the CLI's dependents).
  */
 function machineryTestTarget(): TargetConfiguration {
   return {
     command: `${CLI} test {projectRoot} --report ${testReportPath('{projectName}')}`,
     cache: true,
-    inputs: ['default', '^production', 'workspaceUnits', ...testRunner],
+    inputs: ['default', '^production', ...testRunner],
     outputs: [`{workspaceRoot}/${testReportPath('{projectName}')}`],
   };
 }
