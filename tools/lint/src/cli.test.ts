@@ -1,22 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { makeTempDir, runScript, workspaceRoot } from '@image-layers/testing';
+import { makeTempDir } from '@image-layers/testing';
+import { lintCliIn } from './cli.test-kit';
 
 // The real `image-layers lint` command, as a user and Nx run it.
 const temp = makeTempDir('image-layers-lint-cli-');
 afterAll(temp.cleanup);
 
-const cli = (...args: string[]) =>
-  runScript(
-    process.execPath,
-    [join(workspaceRoot, 'tools/image-layers/bin/image-layers.js'), 'lint', ...args],
-    { cwd: temp.path, timeoutMs: 60_000 },
-  );
-const file = (name: string, text: string) => {
-  writeFileSync(join(temp.path, name), text);
-  return name;
-};
+const { cli, file } = lintCliIn(temp.path);
 
 describe('image-layers lint', () => {
   test('a clean Dockerfile exits 0', async () => {

@@ -1,4 +1,5 @@
 import { DockerfileParser, type From, type Instruction } from 'dockerfile-ast';
+import { lineStarts, positionIn } from '@image-layers/manifest/line-index';
 import { runBody, type RunBody } from './run-body';
 import { emptyShellScript, parseShell, type ShellScript } from './shell';
 import type { Position } from './types';
@@ -81,27 +82,12 @@ export interface LintDocument {
 // eslint-disable-next-line no-control-regex
 const BINARY_BYTES = /[\u0001-\u0008\u000e-\u001f\ufffd]/g;
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
 /** Parses Dockerfile text (dockerfile-ast never throws) and every RUN body (tree-sitter-bash). */
 export function parseDocument(text: string): LintDocument {
   const starts = lineStarts(text);
   const offsetOf = (position: Position) =>
     Math.min((starts[position.line] ?? text.length) + position.column, text.length);
-  const positionAt = (offset: number): Position => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low, column: offset - starts[low]! };
-  };
+  const positionAt = (offset: number): Position => positionIn(starts, offset);
   const dockerfile = DockerfileParser.parse(text);
   const escape = dockerfile.getEscapeCharacter();
   const stages: Stage[] = [];

@@ -1,25 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { makeTempDir, runScript, workspaceRoot } from '@image-layers/testing';
+import { makeTempDir } from '@image-layers/testing';
+import { lintCliIn } from './cli.test-kit';
 
 // Files handed to the linter are hostile until read: the real `image-layers lint` command on what an attacker (or an
 // accident) puts in its way. Each ends with findings or one clear line and exit 2, within a bounded time and memory
-// (`npm run bench:lint` measures them); none hangs, grows without end or prints a stack trace.
+// (`npm run bench:hostile` measures them); none hangs, grows without end or prints a stack trace.
 const temp = makeTempDir('image-layers-lint-hostile-');
 afterAll(temp.cleanup);
 
-const cli = (...args: string[]) =>
-  runScript(
-    process.execPath,
-    [join(workspaceRoot, 'tools/image-layers/bin/image-layers.js'), 'lint', ...args],
-    { cwd: temp.path, timeoutMs: 60_000 },
-  );
-const file = (name: string, text: string) => {
-  writeFileSync(join(temp.path, name), text);
-  return name;
-};
+const { cli, file } = lintCliIn(temp.path);
 const fifo = (name: string) => {
   execFileSync('mkfifo', [join(temp.path, name)]);
   return name;

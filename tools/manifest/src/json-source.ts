@@ -1,6 +1,7 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { ImageLayersError, type SourceLocation } from './errors';
 import { readUnitFile } from './unit-file';
+import { lineStarts, positionIn } from './line-index';
 
 /** A JSON file kept with its syntax tree, so any field can be pointed at by line and column. */
 export interface JsonSource {
@@ -14,20 +15,12 @@ export interface JsonSource {
 /** Deeper than any manifest needs (layer.json is 4 levels deep); far below what would exhaust the parser's stack. */
 export const MAX_JSON_DEPTH = 64;
 
-/** Line and column of an offset, by binary search over the line starts: cheap for thousands of locations. */
+/** 1-based line and column of an offset, as error messages give them. */
 function lineIndex(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1))
-    starts.push(index + 1);
+  const starts = lineStarts(text);
   return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - starts[low]! + 1 };
+    const { line, column } = positionIn(starts, offset);
+    return { line: line + 1, column: column + 1 };
   };
 }
 

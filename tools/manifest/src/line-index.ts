@@ -1,0 +1,20 @@
+// Offsets to lines and back, for every tool that reports a place in a text file (manifests, Dockerfiles).
+
+/** The offset where each line starts (line 0 at offset 0). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The 0-based line and column of an offset, by binary search over the line starts: cheap for many lookups. */
+export function positionIn(starts: number[], offset: number): { line: number; column: number } {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { line: low, column: offset - starts[low]! };
+}
