@@ -1,14 +1,10 @@
 import { ImageLayersError } from '@image-layers/manifest/errors';
 import type { LoadedImage, LoadedLayer } from '@image-layers/manifest/load';
+import { aptCapability, capabilitiesOf as offered } from './capabilities';
 
-/** What a layer offers to those after it: its own name, its declared capabilities, its packages. */
-export function capabilitiesOf(layer: LoadedLayer): string[] {
-  return [
-    layer.name,
-    ...layer.manifest.provides,
-    ...layer.manifest.aptPackages.map((pkg) => `apt:${pkg.split('=')[0]}`),
-  ];
-}
+/** What a loaded layer offers to those after it (capabilities.ts decides). */
+const capabilitiesOf = (layer: LoadedLayer): string[] =>
+  offered({ name: layer.name, provides: layer.manifest.provides, aptPackages: layer.manifest.aptPackages });
 
 /**
  * Checks the image's layer list against what each layer requires, in the image's order: the first
@@ -76,7 +72,7 @@ export function requirementErrors(
   const packages = [
     ...layers.flatMap((layer) => layer.manifest.aptPackages),
     ...image.manifest.aptPackages,
-  ].map((pkg) => `apt:${pkg.split('=')[0]}`);
+  ].map(aptCapability);
   const providerIndex = new Map<string, number>(packages.map((capability) => [capability, 0]));
   layers.forEach((layer, index) => {
     for (const capability of capabilitiesOf(layer))

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { ImageLayersError, throwIfAny } from '@image-layers/manifest/errors';
@@ -6,16 +6,15 @@ import { composeImage, type ComposedImage } from '@image-layers/compose/compose'
 import { writeComposedImage } from '@image-layers/compose/write';
 import {
   IMAGE_MANIFEST,
-  LAYER_MANIFEST,
   LAYERS_FOLDER,
-  listLayerNames,
   loadImage,
   loadLayer,
   validate,
   type LoadedLayer,
 } from '@image-layers/manifest/load';
 import { readJsonSource } from '@image-layers/manifest/json-source';
-import { summarizeLayer, testChain } from './chain';
+import { peekWorkspaceLayers } from '@image-layers/manifest/lenient';
+import { resolveTestChain } from '@image-layers/compose/layer-chain';
 import { fragmentsOf, legacyBuilderErrors } from './legacy-builder';
 import { leaveOutSteps, planOffline, reachableHosts, type OfflineUnit, type StepNotRun } from './offline';
 import {
@@ -79,15 +78,7 @@ function composeLayerChain(
   spec: ImageTestSpec | undefined,
   workDir: string,
 ): ComposedImage {
-  const summaries = listLayerNames(root).flatMap((name) => {
-    const file = join(root, LAYERS_FOLDER, name, LAYER_MANIFEST);
-    try {
-      return [summarizeLayer(JSON.parse(readFileSync(file, 'utf8')))].filter((s) => s !== undefined);
-    } catch {
-      return [];
-    }
-  });
-  const chain = testChain(summaries, layer, spec?.layers);
+  const chain = resolveTestChain(peekWorkspaceLayers(root), layer, spec?.layers);
   if ('error' in chain) {
     throw new ImageLayersError({
       code: 'test-chain',

@@ -161,4 +161,4 @@ export type ContainerScenario = z.infer<typeof containerScenario>;
 export type ContainerChecks = Pick<ImageTestSpec, 'files' | 'users' | 'groups' | 'commands' | 'processes'>;
 
 /** Where a layer's or image's image test data lives, relative to its folder. */
-export const IMAGE_TEST_FILE = 'test/image-test.json';
+export { IMAGE_TEST_FILE } from './layout';

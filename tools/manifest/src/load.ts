@@ -1,16 +1,13 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { ImageLayersError, throwIfAny } from './errors';
 import { readJsonSource, type JsonSource } from './json-source';
 import { imageManifestSchema, layerManifestSchema, type ImageManifest, type LayerManifest } from './schema';
 import { readUnitFile } from './unit-file';
+import { IMAGE_MANIFEST, LAYER_FRAGMENT, LAYER_MANIFEST, LAYERS_FOLDER } from './layout';
 
-export const LAYER_MANIFEST = 'layer.json';
-export const LAYER_FRAGMENT = 'layer.Dockerfile';
-export const IMAGE_MANIFEST = 'image.json';
-/** Layers live in packages/<name>/: a layer's name is its folder's name, so both resolve the same way. */
-export const LAYERS_FOLDER = 'packages';
+export { IMAGE_MANIFEST, LAYER_FRAGMENT, LAYER_MANIFEST, LAYERS_FOLDER, listLayerNames } from './layout';
 
 export interface LoadedLayer {
   name: string;
@@ -46,15 +43,6 @@ export function findWorkspaceRoot(from: string): string {
     dir = parent;
   }
   return dir;
-}
-
-/** The layer names the workspace has, for "did you mean" help. */
-export function listLayerNames(workspaceRoot: string): string[] {
-  const folder = join(workspaceRoot, LAYERS_FOLDER);
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((name) => existsSync(join(folder, name, LAYER_MANIFEST)))
-    .sort();
 }
 
 export function validate<T extends z.ZodType>(schema: T, source: JsonSource, unit: string): z.output<T> {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   createNodesFromFiles,
@@ -8,7 +8,15 @@ import {
   type RawProjectGraphDependency,
   type TargetConfiguration,
 } from '@nx/devkit';
-import { summarizeLayer, testChain, type LayerSummary } from '@image-layers/image-test/chain';
+import { offers } from '@image-layers/compose/capabilities';
+import { resolveTestChain } from '@image-layers/compose/layer-chain';
+import {
+  peekImageLayers,
+  peekImageTest,
+  peekLayer,
+  peekManifestName,
+  type LayerSummary,
+} from '@image-layers/manifest/lenient';
 
 // The Nx plugin: every folder with a layer.json or image.json becomes a project whose targets are
 // inferred here, so no layer needs a project.json. Project names are the manifests' names, which the
@@ -29,40 +37,12 @@ const testRunner = ['{workspaceRoot}/vitest.config.mts', '{workspaceRoot}/tsconf
 /** Report of a project's test run, read by `npm test` to count every test across runners. */
 export const testReportPath = (project: string) => `dist/test-reports/${project}.json`;
 
-function readName(file: string): string | undefined {
-  try {
-    const name = (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name;
-    return typeof name === 'string' ? name : undefined;
-  } catch {
-    return undefined; // A broken manifest still gets a project; its build target reports the error.
-  }
-}
-
-/** A project's test/image-test.json and the stand-ins it mounts, read leniently (the target reports a broken file). */
-function readImageTest(projectDir: string): { layers?: string[]; standIns: string[] } {
-  try {
-    const spec = JSON.parse(readFileSync(join(projectDir, 'test/image-test.json'), 'utf8')) as {
-      layers?: unknown;
-      standIns?: { source?: unknown }[];
-    };
-    const layers = Array.isArray(spec.layers)
-      ? spec.layers.filter((name): name is string => typeof name === 'string')
-      : undefined;
-    const standIns = (Array.isArray(spec.standIns) ? spec.standIns : [])
-      .map((standIn) => standIn?.source)
-      .filter((source): source is string => typeof source === 'string');
-    return { layers, standIns };
-  } catch {
-    return { standIns: [] };
-  }
-}
-
 /**
  * Builds the project into an image on the local base and asserts its test/image-test.json inside it. Layers wait
  * for the image tests of the layers they build on, so those layers' steps come from the engine's cache.
  */
 function imageTestTarget(projectDir: string, dependsOn: string[]): TargetConfiguration {
-  const standIns = readImageTest(projectDir).standIns.flatMap((source) => [
+  const standIns = peekImageTest(projectDir).standIns.flatMap((source) => [
     `{projectRoot}/test/${source}`,
     `{projectRoot}/test/${source}/**/*`,
   ]);
@@ -147,7 +127,8 @@ export const createNodes: CreateNodes = [
           return { projects: { [root]: { targets: { test: machineryTestTarget() } } } };
         }
         const isImage = file.endsWith('image.json');
-        const name = readName(join(context.workspaceRoot, file)) ?? root.split('/').pop()!;
+        // A broken manifest still gets a project (named after its folder); its build target reports the error.
+        const name = peekManifestName(join(context.workspaceRoot, file)) ?? root.split('/').pop()!;
         if (!isImage) {
           return {
             projects: {
@@ -248,18 +229,9 @@ export const createDependencies: CreateDependencies = (_options, context) => {
     const manifest = `${project.root}/image.json`;
     if (!context.fileMap.projectFileMap[project.name ?? key]?.some((file) => file.file === manifest))
       continue;
-    let layers: unknown;
-    try {
-      layers = (
-        JSON.parse(readFileSync(join(context.workspaceRoot, manifest), 'utf8')) as { layers?: unknown }
-      ).layers;
-    } catch {
-      continue; // The image's build target reports the broken manifest with its line.
-    }
-    if (!Array.isArray(layers)) continue;
-    for (const entry of layers) {
-      const layer = typeof entry === 'string' ? entry : (entry as { layer?: unknown })?.layer;
-      if (typeof layer !== 'string' || !rootOf.has(layer)) continue;
+    // A broken manifest lists what can be read of it; its build target reports the rest with its line.
+    for (const layer of peekImageLayers(join(context.workspaceRoot, manifest))) {
+      if (!rootOf.has(layer)) continue;
       dependencies.push({
         source: project.name ?? key,
         target: layer,
@@ -270,21 +242,27 @@ export const createDependencies: CreateDependencies = (_options, context) => {
   }
   const layers = new Map<string, { summary: LayerSummary; root: string }>();
   for (const project of Object.values(context.projects)) {
-    try {
-      const summary = summarizeLayer(
-        JSON.parse(readFileSync(join(context.workspaceRoot, project.root, 'layer.json'), 'utf8')),
-      );
-      if (summary && rootOf.get(summary.name) === project.root)
-        layers.set(summary.name, { summary, root: project.root });
-    } catch {
-      // Not a layer, or a broken manifest its build target reports.
-    }
+    // Not a layer, or a broken manifest its build target reports, when there is no summary.
+    const summary = peekLayer(join(context.workspaceRoot, project.root));
+    if (summary && rootOf.get(summary.name) === project.root)
+      layers.set(summary.name, { summary, root: project.root });
   }
   const summaries = [...layers.values()].map((layer) => layer.summary);
   for (const [name, { root }] of layers) {
-    const chain = testChain(summaries, name, readImageTest(join(context.workspaceRoot, root)).layers);
-    if ('error' in chain) continue; // The image-test target reports it, with its fix.
-    for (const target of chain.layers.filter((layer) => layer !== name)) {
+    const chain = resolveTestChain(summaries, name, peekImageTest(join(context.workspaceRoot, root)).layers);
+    // An unresolvable chain (a requirement nobody or several offer) is reported by the image-test target; its
+    // edges then go to every layer that offers one of the requirements, so a new rival provider changes the
+    // target's hash and the cache cannot replay the green from before it.
+    const builtOn =
+      'error' in chain
+        ? summaries
+            .filter((other) => other.name !== name)
+            .filter((other) =>
+              layers.get(name)!.summary.requires.some((requirement) => offers(other, requirement)),
+            )
+            .map((other) => other.name)
+        : chain.layers;
+    for (const target of builtOn.filter((layer) => layer !== name)) {
       dependencies.push({
         source: name,
         target,
