@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { TEST_REPORTS_FOLDER } from './report-path';
 import { closingLine, type TestReport } from './run-project-tests';
-
-const REPORTS = join('dist', 'test-reports');
+import { installTestTools } from './setup-test-tools';
 
 /**
  * `npm test`: installs the test tools, runs every project's build and test targets through Nx (cached
@@ -11,12 +11,11 @@ const REPORTS = join('dist', 'test-reports');
  * `N passed, N failed` that counts every test of every runner, vitest and Python alike.
  */
 export function runAllTests(root: string, extraNxArgs: string[]): number {
-  const setup = spawnSync(join(root, 'tools/test-runner/bin/setup-test-tools.sh'), { stdio: 'inherit' });
-  if (setup.status !== 0) {
+  if (!installTestTools()) {
     process.stdout.write('0 passed, 1 failed\n');
     return 1;
   }
-  rmSync(join(root, REPORTS), { recursive: true, force: true });
+  rmSync(join(root, TEST_REPORTS_FOLDER), { recursive: true, force: true });
   // Image tests need a Docker engine and the local base: brought up when missing (as root; otherwise each image
   // test fails saying how), and stopped afterwards when this run started them.
   const imageTestEnv = join(root, 'tools/image-test/bin/image-test-env.sh');
@@ -38,7 +37,7 @@ export function runAllTests(root: string, extraNxArgs: string[]): number {
     { cwd: root, stdio: 'inherit', env: { ...process.env, NX_TUI: 'false' } },
   );
   if (!engineWasUp) spawnSync(imageTestEnv, ['stop'], { stdio: 'inherit' });
-  const summary = summarizeReports(join(root, REPORTS), nx.status === 0);
+  const summary = summarizeReports(join(root, TEST_REPORTS_FOLDER), nx.status === 0);
   process.stdout.write(`\n${summary.text}`);
   return summary.exitCode;
 }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, runScript, workspaceRoot } from '@image-layers/testing';
 import type { TestReport } from './run-project-tests';
+import { testReportPath } from './report-path';
 import { summarizeReports } from './run-all';
 
 // The runner's own proofs: small projects in a temporary workspace (its own nx.json, the repository's
@@ -26,7 +27,7 @@ function write(path: string, text: string): void {
 }
 
 async function runTests(project: string): Promise<{ exitCode: number; output: string; report: TestReport }> {
-  const reportFile = join('dist', 'test-reports', `${project.replaceAll('/', '-')}.json`);
+  const reportFile = testReportPath(project.replaceAll('/', '-'));
   const run = await runScript(process.execPath, [CLI, 'test', join(root, project), '--report', reportFile], {
     cwd: root,
     timeoutMs: 120_000,

@@ -8,6 +8,7 @@ import {
   type RawProjectGraphDependency,
   type TargetConfiguration,
 } from '@nx/devkit';
+import { testReportPath } from '@image-layers/test-runner/report-path';
 import { offers } from '@image-layers/compose/capabilities';
 import { resolveTestChain } from '@image-layers/compose/layer-chain';
 import {
@@ -33,9 +34,6 @@ const CLI_PROJECT = 'image-layers';
  */
 const machinery = ['^production'];
 const testRunner = ['{workspaceRoot}/vitest.config.mts', '{workspaceRoot}/tsconfig.base.json'];
-
-/** Report of a project's test run, read by `npm test` to count every test across runners. */
-export const testReportPath = (project: string) => `dist/test-reports/${project}.json`;
 
 /**
  * Builds the project into an image on the local base and asserts its test/image-test.json inside it. Layers wait
