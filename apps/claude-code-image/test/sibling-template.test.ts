@@ -1,20 +1,22 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { runScript } from '@image-layers/support/processes';
-import { makeTempDir, workspaceRoot } from '@image-layers/support/workspace';
-import { composeImage } from './compose';
-import { writeComposedImage } from './write';
+import { composeImage } from '@image-layers/compose/compose';
+import { writeComposedImage } from '@image-layers/compose/write';
+import { layerDir, makeTempDir, runScript, workspaceRoot } from '@image-layers/testing';
 
 // The layer contract is for reuse: a sibling template (codex here, as its public Dockerfile is described in the
 // design notes) composes the same six-layer library with other options and without the claude-specific adapter.
-// Its workspace links this repository's packages/ folder, so these are the real layers, unchanged.
+// Its workspace links the real layers it lists, unchanged: all of them are layers of this image too, so this test's
+// Nx inputs (claude-code-image's layers) cover what it reads. apps/codex-image (issue 10) takes it over.
 
 const temp = makeTempDir('sibling-template-');
 afterAll(temp.cleanup);
 const root = temp.path;
 writeFileSync(join(root, 'nx.json'), '{}\n');
-symlinkSync(join(workspaceRoot, 'packages'), join(root, 'packages'));
+const SHARED_LAYERS = ['base-os', 'agent-user', 't4-escalation', 'python-runtime', 'git-auth'];
+mkdirSync(join(root, 'packages'));
+for (const layer of SHARED_LAYERS) symlinkSync(layerDir(layer), join(root, 'packages', layer));
 const app = join(root, 'apps/codex-image');
 mkdirSync(join(app, 'files'), { recursive: true });
 writeFileSync(
@@ -53,6 +55,13 @@ writeFileSync(join(app, 'files/start.sh'), '#!/bin/sh\nexec gosu agent molecule-
 });
 
 describe('a sibling template composes the same layers with its own options', () => {
+  test("every layer it links is one of this image's, so this project's cache inputs cover them", () => {
+    const listed = (
+      JSON.parse(readFileSync(join(__dirname, '../image.json'), 'utf8')) as { layers: unknown[] }
+    ).layers.map((entry) => (typeof entry === 'string' ? entry : (entry as { layer: string }).layer));
+    expect(listed).toEqual(expect.arrayContaining(SHARED_LAYERS));
+  });
+
   const composed = composeImage(app);
   const argLine = (name: string) =>
     composed.dockerfile.split('\n').find((line) => line.startsWith(`ARG ${name}=`));
