@@ -1,16 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import {
-  appendFileSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTempDir, runScript, workspaceRoot } from '@image-layers/testing';
+import { copyWorkspace } from '@image-layers/testing/workspace-copy';
 
 // The Nx graph of this image, through the real `nx` binary and the workspace's plugin, on a copy of the workspace (its committed and
 // working-tree files, with node_modules linked), so edits made here never touch the real checkout.
@@ -24,19 +16,7 @@ const nx = (...args: string[]) =>
     timeoutMs: 120_000,
   });
 
-beforeAll(() => {
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
-    cwd: workspaceRoot,
-    encoding: 'utf8',
-  })
-    .split('\n')
-    .filter(Boolean);
-  for (const file of files) {
-    mkdirSync(dirname(join(copy, file)), { recursive: true });
-    cpSync(join(workspaceRoot, file), join(copy, file), { preserveTimestamps: true });
-  }
-  symlinkSync(join(workspaceRoot, 'node_modules'), join(copy, 'node_modules'));
-});
+beforeAll(() => copyWorkspace(copy));
 afterAll(temp.cleanup);
 
 // What the graph must show, derived from the manifests on disk (never a hand-kept list, so adding a layer or an

@@ -5,7 +5,7 @@ import { ImageLayersError, throwIfAny } from './errors';
 import { readJsonSource, type JsonSource } from './json-source';
 import { imageManifestSchema, layerManifestSchema, type ImageManifest, type LayerManifest } from './schema';
 import { readUnitFile } from './unit-file';
-import { IMAGE_MANIFEST, LAYER_FRAGMENT, LAYER_MANIFEST, LAYERS_FOLDER } from './layout';
+import { IMAGE_MANIFEST, LAYER_FRAGMENT, LAYER_MANIFEST } from './layout';
 
 export { IMAGE_MANIFEST, LAYER_FRAGMENT, LAYER_MANIFEST, LAYERS_FOLDER, listLayerNames } from './layout';
 

@@ -230,12 +230,7 @@ export const createDependencies: CreateDependencies = (_options, context) => {
     // A broken manifest lists what can be read of it; its build target reports the rest with its line.
     for (const layer of peekImageLayers(join(context.workspaceRoot, manifest))) {
       if (!rootOf.has(layer)) continue;
-      dependencies.push({
-        source: project.name ?? key,
-        target: layer,
-        type: DependencyType.static,
-        sourceFile: manifest,
-      });
+      dependencies.push({ source: project.name ?? key, target: layer, type: DependencyType.implicit });
     }
   }
   const layers = new Map<string, { summary: LayerSummary; root: string }>();
@@ -264,8 +259,7 @@ export const createDependencies: CreateDependencies = (_options, context) => {
       dependencies.push({
         source: name,
         target,
-        type: DependencyType.static,
-        sourceFile: `${root}/layer.json`,
+        type: DependencyType.implicit,
       });
     }
   }
