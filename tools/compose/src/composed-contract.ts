@@ -1,4 +1,4 @@
-import { DockerfileParser } from 'dockerfile-ast';
+import { parseDockerfile, type DockerfileInstruction } from '@image-layers/manifest/dockerfile-model';
 import { ImageLayersError } from '@image-layers/manifest/errors';
 import type { ParsedFragment } from './fragment';
 
@@ -14,8 +14,8 @@ export interface ComposedBlock {
   lineCount: number;
 }
 
-const keywords = (instructions: { getKeyword(): string }[]) =>
-  instructions.map((instruction) => instruction.getKeyword());
+const keywords = (instructions: DockerfileInstruction[]) =>
+  instructions.map((instruction) => instruction.keyword);
 
 export function composedContractErrors(dockerfile: string, blocks: ComposedBlock[]): ImageLayersError[] {
   const errors: ImageLayersError[] = [];
@@ -37,12 +37,12 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
       contract(blockAt(blocks, line), line, 'a lone carriage return, which parsers split differently'),
     );
   }
-  const instructions = DockerfileParser.parse(dockerfile).getInstructions();
-  const byBlock = new Map<ComposedBlock, typeof instructions>(blocks.map((block) => [block, []]));
+  const instructions = parseDockerfile(dockerfile).instructions;
+  const byBlock = new Map<ComposedBlock, DockerfileInstruction[]>(blocks.map((block) => [block, []]));
   for (const instruction of instructions) {
-    const line = instruction.getRange().start.line + 1;
+    const line = instruction.line + 1;
     const block = blockAt(blocks, line);
-    if (!block) errors.push(contract(undefined, line, `${instruction.getKeyword()} outside every fragment`));
+    if (!block) errors.push(contract(undefined, line, `${instruction.keyword} outside every fragment`));
     else byBlock.get(block)!.push(instruction);
   }
   for (const [block, composed] of byBlock) {
@@ -50,8 +50,7 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
     const found = keywords(composed);
     if (expected.join(' ') !== found.join(' ')) {
       const first = found.findIndex((keyword, index) => keyword !== expected[index]);
-      const at =
-        composed[first < 0 ? composed.length - 1 : first]?.getRange().start.line ?? block.firstLine - 1;
+      const at = composed[first < 0 ? composed.length - 1 : first]?.line ?? block.firstLine - 1;
       errors.push(
         contract(
           block,
@@ -62,17 +61,17 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
     }
     const isImage = block.fragment.unit.kind === 'image';
     for (const instruction of composed) {
-      const keyword = instruction.getKeyword();
-      const line = instruction.getRange().start.line + 1;
+      const keyword = instruction.keyword;
+      const line = instruction.line + 1;
       if (keyword === 'FROM' && !block.fragment.unit.isBase)
         errors.push(contract(block, line, 'a FROM outside the base layer'));
       if ((keyword === 'ENTRYPOINT' || keyword === 'CMD') && !isImage)
         errors.push(contract(block, line, `${keyword} outside the image's own fragment`));
     }
   }
-  const froms = instructions.filter((instruction) => instruction.getKeyword() === 'FROM');
+  const froms = instructions.filter((instruction) => instruction.keyword === 'FROM');
   if (froms.length > 1) {
-    const line = froms[1]!.getRange().start.line + 1;
+    const line = froms[1]!.line + 1;
     errors.push(contract(blockAt(blocks, line), line, `${froms.length} FROM instructions; an image has one`));
   }
   return errors;

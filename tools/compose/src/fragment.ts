@@ -1,5 +1,6 @@
-import { DockerfileParser, type Arg, type Instruction, type JSONArgument } from 'dockerfile-ast';
+import type { Arg, JSONArgument } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
+import { parseDockerfile, type DockerfileInstruction } from '@image-layers/manifest/dockerfile-model';
 import { ImageLayersError, type SourceLocation } from '@image-layers/manifest/errors';
 
 /** A fragment is one unit's Dockerfile text: a layer's layer.Dockerfile or an image's own fragment. */
@@ -22,7 +23,7 @@ export interface CopySource {
 
 export interface ParsedFragment {
   unit: FragmentUnit;
-  instructions: Instruction[];
+  instructions: DockerfileInstruction[];
   args: Map<string, Arg>;
   copySources: CopySource[];
   /** The text of every RUN, to see which paths a later RUN makes executable. */
@@ -33,8 +34,8 @@ export interface ParsedFragment {
 
 function locationOf(
   unit: FragmentUnit,
-  instruction: Instruction,
-  line = instruction.getRange().start.line,
+  instruction: DockerfileInstruction,
+  line = instruction.line,
   character = 0,
 ): SourceLocation {
   return { file: unit.file, line: line + 1, column: character + 1 };
@@ -82,9 +83,9 @@ function carriageReturnErrors(unit: FragmentUnit): ImageLayersError[] {
   ];
 }
 
-function structureErrors(unit: FragmentUnit, instructions: Instruction[]): ImageLayersError[] {
+function structureErrors(unit: FragmentUnit, instructions: DockerfileInstruction[]): ImageLayersError[] {
   const errors: ImageLayersError[] = [];
-  const froms = instructions.filter((i) => i.getKeyword() === 'FROM');
+  const froms = instructions.filter((i) => i.keyword === 'FROM');
   if (unit.isBase && froms.length === 0) {
     errors.push(
       new ImageLayersError({
@@ -112,7 +113,7 @@ function structureErrors(unit: FragmentUnit, instructions: Instruction[]): Image
     ),
   );
   for (const keyword of ['ENTRYPOINT', 'CMD']) {
-    const found = instructions.filter((i) => i.getKeyword() === keyword);
+    const found = instructions.filter((i) => i.keyword === keyword);
     const allowed = unit.kind === 'image' ? 1 : 0;
     found.slice(allowed).forEach((instruction) =>
       errors.push(
@@ -154,9 +155,10 @@ function resolveDestination(
  */
 function copyArguments(
   unit: FragmentUnit,
-  instruction: Instruction,
+  instruction: DockerfileInstruction,
 ): { value: string; range: { start: { line: number; character: number } } }[] {
-  const json = (instruction as unknown as { getJSONStrings?(): JSONArgument[] }).getJSONStrings?.() ?? [];
+  const json =
+    (instruction.node as unknown as { getJSONStrings?(): JSONArgument[] }).getJSONStrings?.() ?? [];
   if (json.length > 0) {
     const lines = unit.text.split('\n');
     return json.map((string) => {
@@ -172,28 +174,30 @@ function copyArguments(
       return { value, range: { start } };
     });
   }
-  return instruction.getArguments().map((arg) => ({ value: arg.getValue(), range: arg.getRange() }));
+  return instruction.args.map((arg) => ({
+    value: arg.value,
+    range: { start: { line: arg.span.line, character: arg.span.column } },
+  }));
 }
 
 /** COPY and ADD sources from the build context (not --from=stage, not URLs), with where they land. */
 function copySources(
   unit: FragmentUnit,
-  instructions: Instruction[],
+  instructions: DockerfileInstruction[],
   workdirBefore: string,
 ): { sources: CopySource[]; workdirAfter: string; errors: ImageLayersError[] } {
   const sources: CopySource[] = [];
   const errors: ImageLayersError[] = [];
   let workdir = workdirBefore;
   for (const instruction of instructions) {
-    const keyword = instruction.getKeyword();
+    const keyword = instruction.keyword;
     if (keyword === 'WORKDIR') {
-      const path = instruction.getArgumentsContent()?.trim() ?? '';
+      const path = instruction.argumentsText.trim();
       workdir = path.startsWith('/') ? path : `${workdir.replace(/\/$/, '')}/${path}`;
       continue;
     }
     if (keyword !== 'COPY' && keyword !== 'ADD') continue;
-    const flags = (instruction as unknown as { getFlags(): { getName(): string }[] }).getFlags();
-    if (flags.some((flag) => flag.getName() === 'from')) continue;
+    if (instruction.flags.some((flag) => flag.name === 'from')) continue;
     const args = copyArguments(unit, instruction);
     const destination = args[args.length - 1]?.value ?? '';
     const sourceArgs = args.slice(0, -1);
@@ -224,7 +228,7 @@ function copySources(
 }
 
 /**
- * Parses a fragment with dockerfile-ast and checks what the composer relies on: valid syntax
+ * Parses a fragment (the Dockerfile model, manifest/dockerfile-model.ts) and checks what the composer relies on: valid syntax
  * (dockerfile-utils), FROM only in the base layer, ENTRYPOINT/CMD only in the image's own fragment.
  * Returns every problem found, so a user sees them all at once.
  */
@@ -232,17 +236,15 @@ export function parseFragment(
   unit: FragmentUnit,
   workdirBefore: string,
 ): { fragment: ParsedFragment; errors: ImageLayersError[] } {
-  const instructions = DockerfileParser.parse(unit.text).getInstructions();
+  const instructions = parseDockerfile(unit.text).instructions;
   const args = new Map<string, Arg>();
   for (const instruction of instructions) {
-    if (instruction.getKeyword() !== 'ARG') continue;
-    const property = (instruction as Arg).getProperty();
-    if (property) args.set(property.getName(), instruction as Arg);
+    if (instruction.keyword !== 'ARG') continue;
+    const property = (instruction.node as Arg).getProperty();
+    if (property) args.set(property.getName(), instruction.node as Arg);
   }
   const copies = copySources(unit, instructions, workdirBefore);
-  const runBodies = instructions
-    .filter((i) => i.getKeyword() === 'RUN')
-    .map((i) => i.getArgumentsContent() ?? '');
+  const runBodies = instructions.filter((i) => i.keyword === 'RUN').map((i) => i.argumentsText);
   return {
     fragment: {
       unit,

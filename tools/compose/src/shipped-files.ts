@@ -1,10 +1,11 @@
-import { closeSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { walk } from '@image-layers/support/walk';
 
-// The one walker of a unit's files/ folder: the composer stages what it lists and the linter lints the same
-// list, so what is shipped is what is linted. A unit's files are its own: a symbolic link is followed only
-// while it stays inside the unit's files/ folder (what it points at is shipped as a regular file), and
-// anything else a COPY could reach (a link out of the folder, a dangling link, a FIFO or a device) is refused.
+// The one list of a unit's files/ folder: the composer stages what it lists and the linter lints the same
+// list, so what is shipped is what is linted. A unit's files are its own: the walk (support/walk.ts, links:
+// 'inside') follows a symbolic link only while it stays inside the unit's files/ folder (what it points at is
+// shipped as a regular file), and anything else a COPY could reach (a link out of the folder, a dangling link,
+// a FIFO or a device) is refused.
 
 /** A regular file a COPY source puts into the build context. */
 export interface ShippedFile {
@@ -23,8 +24,6 @@ export interface UnshippableFile {
   target?: string;
 }
 
-const inside = (path: string, folder: string) => path === folder || path.startsWith(folder + sep);
-
 /** The files `source` (a file or folder under `filesDir`) ships, sorted, and what it cannot ship. */
 export function listShippedFiles(
   filesDir: string,
@@ -32,50 +31,15 @@ export function listShippedFiles(
 ): { files: ShippedFile[]; unshippable: UnshippableFile[] } {
   const files: ShippedFile[] = [];
   const unshippable: UnshippableFile[] = [];
-  let realFilesDir: string;
-  try {
-    realFilesDir = realpathSync(filesDir);
-  } catch {
-    return { files, unshippable: [{ path: source, problem: 'missing' }] };
+  for (const entry of walk(filesDir, { links: 'inside', from: source })) {
+    if (entry.kind === 'file')
+      files.push({ path: entry.path, executable: (entry.stat!.mode & 0o111) !== 0, size: entry.stat!.size });
+    else if (entry.kind === 'link-outside')
+      unshippable.push({ path: entry.path, problem: 'link-outside', target: entry.target });
+    else if (entry.kind === 'dangling-link' || entry.kind === 'missing')
+      unshippable.push({ path: entry.path, problem: entry.kind });
+    else unshippable.push({ path: entry.path, problem: 'not-regular' });
   }
-  // Folders entered so far, by real path: a link back up the tree is walked once, never in a loop.
-  const entered = new Set<string>();
-
-  const visit = (path: string) => {
-    const full = join(filesDir, path);
-    let link;
-    try {
-      link = lstatSync(full);
-    } catch {
-      unshippable.push({ path, problem: 'missing' });
-      return;
-    }
-    let real: string;
-    try {
-      real = realpathSync(full);
-    } catch {
-      unshippable.push({ path, problem: link.isSymbolicLink() ? 'dangling-link' : 'missing' });
-      return;
-    }
-    // Checked on the resolved path, so a link anywhere on the way (files/scripts -> /etc) is caught too.
-    if (!inside(real, realFilesDir)) {
-      unshippable.push({ path, problem: 'link-outside', target: real });
-      return;
-    }
-    const stat = statSync(real);
-    if (stat.isDirectory()) {
-      if (entered.has(real)) return;
-      entered.add(real);
-      for (const name of readdirSync(full).sort()) visit(path === '' ? name : join(path, name));
-      return;
-    }
-    if (!stat.isFile()) {
-      unshippable.push({ path, problem: 'not-regular' });
-      return;
-    }
-    files.push({ path, executable: (stat.mode & 0o111) !== 0, size: stat.size });
-  };
-  visit(source);
   return { files, unshippable };
 }
 

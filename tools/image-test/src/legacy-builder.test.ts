@@ -40,4 +40,14 @@ describe("fragments the image-test engine's legacy builder can build", () => {
       /^packages\/probe\/layer\.Dockerfile:2:1: error buildkit-only \[probe\] a heredoc in RUN /,
     );
   });
+
+  test('a heredoc on a continuation line and an ONBUILD trigger are refused too, at their instruction', () => {
+    const errors = check(
+      ['RUN set -e && \\', '    cat > /x <<EOF', 'y', 'EOF', 'ONBUILD COPY --chmod=755 a /a'].join('\n'),
+    );
+    expect(errors.map((error) => error.split(': error buildkit-only [probe] ')[1]!.split(' is ')[0])).toEqual(
+      ['a heredoc in RUN', 'COPY --chmod'],
+    );
+    expect(errors.map((error) => error.split(':')[1])).toEqual(['1', '5']);
+  });
 });

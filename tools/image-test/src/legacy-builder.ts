@@ -1,26 +1,12 @@
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import type { ComposedImage } from '@image-layers/compose/compose';
 import { ImageLayersError } from '@image-layers/manifest/errors';
-import { HEREDOC } from '@image-layers/compose/dockerfile-syntax';
+import { buildkitOnlyUses } from '@image-layers/manifest/buildkit-syntax';
+import { parseDockerfile } from '@image-layers/manifest/dockerfile-model';
 
 // Image tests build on Debian's docker.io 20.10, whose only builder is the legacy one: it knows no BuildKit
 // syntax. A fragment using it would fail deep inside `docker build` with "unknown instruction" or "unknown flag";
-// said here instead, before the build, at the fragment's own line and with what to write instead.
-
-/** The flags the legacy builder accepts on each instruction; any other is BuildKit syntax. */
-const LEGACY_FLAGS: Record<string, string[]> = {
-  COPY: ['chown', 'from'],
-  ADD: ['chown'],
-  RUN: [],
-  FROM: ['platform'],
-};
-
-const FIX_FOR_FLAG: Record<string, string> = {
-  chmod:
-    'commit the mode in git (`git add --chmod=+x`; the composer keeps it), or chmod in a RUN of the same layer',
-  mount: 'drop the mount: copy what the step needs with COPY, and clean caches in the same RUN',
-  link: 'drop --link: the legacy builder copies into the layer as before',
-};
+// said here instead, before the build, at the fragment's own line and with what to write instead. What counts as
+// BuildKit-only is defined once (manifest/buildkit-syntax.ts), and the linter reports the same as IL1009.
 
 /** A unit's fragment as the composer loaded it. */
 export interface FragmentSource {
@@ -38,47 +24,18 @@ export function fragmentsOf(composed: ComposedImage): FragmentSource[] {
   }));
 }
 
-function flagsOf(instruction: Instruction): string[] {
-  const withFlags = instruction as unknown as { getFlags?(): { getName(): string }[] };
-  return withFlags.getFlags?.().map((flag) => flag.getName()) ?? [];
-}
-
-/** Every BuildKit-only construct in the fragments, each an error at its line. */
+/** Every BuildKit-only construct in the fragments, each an error at its instruction's line. */
 export function legacyBuilderErrors(fragments: FragmentSource[]): ImageLayersError[] {
-  const errors: ImageLayersError[] = [];
-  for (const fragment of fragments) {
-    const lines = fragment.text.split('\n');
-    for (const instruction of DockerfileParser.parse(fragment.text).getInstructions()) {
-      const keyword = instruction.getKeyword().toUpperCase();
-      const line = instruction.getRange().start.line;
-      const location = { file: fragment.file, line: line + 1 };
-      for (const flag of flagsOf(instruction)) {
-        if (LEGACY_FLAGS[keyword]?.includes(flag) ?? true) continue;
-        errors.push(
-          new ImageLayersError({
-            code: 'buildkit-only',
-            unit: fragment.unit,
-            location,
-            message: `${keyword} --${flag} is BuildKit syntax; the image-test engine (Debian's docker.io 20.10) has only the legacy builder, which refuses it`,
-            fix: FIX_FOR_FLAG[flag] ?? `write the step without --${flag}`,
-          }),
-        );
-      }
-      if (
-        (keyword === 'RUN' || keyword === 'COPY') &&
-        [...(lines[line] ?? '').matchAll(HEREDOC)].length > 0
-      ) {
-        errors.push(
-          new ImageLayersError({
-            code: 'buildkit-only',
-            unit: fragment.unit,
-            location,
-            message: `a heredoc in ${keyword} is BuildKit syntax; the image-test engine (Debian's docker.io 20.10) has only the legacy builder, which reads its body as instructions`,
-            fix: "put the script or file in the layer's files/ and COPY it, or write the RUN with `\\` continuations",
-          }),
-        );
-      }
-    }
-  }
-  return errors;
+  return fragments.flatMap((fragment) =>
+    buildkitOnlyUses(parseDockerfile(fragment.text)).map(
+      (use) =>
+        new ImageLayersError({
+          code: 'buildkit-only',
+          unit: fragment.unit,
+          location: { file: fragment.file, line: use.instruction.line + 1 },
+          message: use.message,
+          fix: use.fix,
+        }),
+    ),
+  );
 }

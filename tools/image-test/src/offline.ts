@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DockerfileParser } from 'dockerfile-ast';
+import { parseDockerfile } from '@image-layers/manifest/dockerfile-model';
 import { ImageLayersError } from '@image-layers/manifest/errors';
 import type { ProvenanceBlock } from '@image-layers/compose/compose';
 import type { JsonSource } from '@image-layers/manifest/json-source';
@@ -159,12 +159,9 @@ export function leaveOutSteps(
     if (!block) continue;
     const start = block.firstLine - 1;
     const blockText = lines.slice(start, start + block.lineCount).join('\n');
-    const runs = DockerfileParser.parse(blockText)
-      .getInstructions()
-      .filter(
-        (instruction) =>
-          instruction.getKeyword() === 'RUN' && (instruction.getArgumentsContent() ?? '').includes(item.text),
-      );
+    const runs = parseDockerfile(blockText)
+      .all('RUN')
+      .filter((instruction) => instruction.argumentsText.includes(item.text));
     if (runs.length !== 1) {
       errors.push(
         new ImageLayersError({
@@ -177,8 +174,8 @@ export function leaveOutSteps(
       );
       continue;
     }
-    const range = runs[0]!.getRange();
-    for (let line = range.start.line; line <= range.end.line; line++) {
+    const run = runs[0]!;
+    for (let line = run.line; line <= run.endLine; line++) {
       lines[start + line] = `# [image-test: left out, needs ${item.host}] ${lines[start + line]}`;
     }
   }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DockerfileParser } from 'dockerfile-ast';
+import { parseDockerfile } from '@image-layers/manifest/dockerfile-model';
 import { ImageLayersError, throwIfAny } from '@image-layers/manifest/errors';
 import { composeImage, type ComposedImage } from '@image-layers/compose/compose';
 import { writeComposedImage } from '@image-layers/compose/write';
@@ -53,17 +53,14 @@ export function loadImageTestSpec(
 
 /** The ARG the base layer's FROM names, which the test sets to the local base. */
 function baseImageArg(base: LoadedLayer): string {
-  const from = DockerfileParser.parse(base.fragmentText)
-    .getInstructions()
-    .find((instruction) => instruction.getKeyword() === 'FROM');
-  const match = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(
-    from?.getArgumentsContent()?.trim().split(/\s+/)[0] ?? '',
-  );
+  const from = parseDockerfile(base.fragmentText).all('FROM')[0];
+  const image = from?.args.find((arg) => !arg.value.startsWith('--'))?.value ?? '';
+  const match = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(image);
   if (!match) {
     throw new ImageLayersError({
       code: 'fixed-base-image',
       unit: base.name,
-      location: { file: base.fragmentFile, line: (from?.getRange().start.line ?? 0) + 1 },
+      location: { file: base.fragmentFile, line: (from?.line ?? 0) + 1 },
       message: `the base layer's FROM names a fixed image, so the image test cannot build it on the local base`,
       fix: 'declare `ARG BASE_IMAGE=<image>` before FROM and write `FROM ${BASE_IMAGE}`',
     });

@@ -1,4 +1,9 @@
-import { DockerfileParser, type From, type Instruction } from 'dockerfile-ast';
+import {
+  parseDockerfile,
+  type DockerfileInstruction,
+  type DockerfileModel,
+  type DockerfileStage,
+} from '@image-layers/manifest/dockerfile-model';
 import { lineStarts, positionIn } from '@image-layers/manifest/line-index';
 import { runBody, type RunBody } from './run-body';
 import { emptyShellScript, parseShell, type ShellScript } from './shell';
@@ -32,18 +37,8 @@ export interface RunShell {
   at(offset: number): Position;
 }
 
-export interface LintInstruction {
-  index: number;
-  /** Upper case, as Docker reads it. */
-  keyword: string;
-  node: Instruction;
-  /** 0-based first and last line. */
-  line: number;
-  endLine: number;
-  /** 0-based column of the keyword: 0, except for an ONBUILD's trigger. */
-  column: number;
-  /** Index into `stages`; -1 before the first FROM. */
-  stage: number;
+/** An instruction of the Dockerfile model (manifest/dockerfile-model.ts), with its RUN script parsed. */
+export interface LintInstruction extends Omit<DockerfileInstruction, 'trigger' | 'onbuild'> {
   /** The parsed script of a shell-form RUN. */
   run?: RunShell;
   /** Of `ONBUILD X ...`: the instruction X, which runs in the builds that use this image as their base. */
@@ -52,10 +47,7 @@ export interface LintInstruction {
   onbuild?: LintInstruction;
 }
 
-export interface Stage {
-  from: From;
-  alias?: string;
-}
+export type Stage = DockerfileStage;
 
 export interface Comment {
   line: number;
@@ -65,6 +57,8 @@ export interface Comment {
 
 export interface LintDocument {
   text: string;
+  /** The Dockerfile model the instructions were read from (what rules shared with other tools read). */
+  model: DockerfileModel;
   lines: string[];
   instructions: LintInstruction[];
   stages: Stage[];
@@ -88,9 +82,7 @@ export function parseDocument(text: string): LintDocument {
   const offsetOf = (position: Position) =>
     Math.min((starts[position.line] ?? text.length) + position.column, text.length);
   const positionAt = (offset: number): Position => positionIn(starts, offset);
-  const dockerfile = DockerfileParser.parse(text);
-  const escape = dockerfile.getEscapeCharacter();
-  const stages: Stage[] = [];
+  const model = parseDockerfile(text);
   const instructions: LintInstruction[] = [];
   const owner: (LintInstruction | undefined)[] = new Array(starts.length);
   const index = {
@@ -99,49 +91,27 @@ export function parseDocument(text: string): LintDocument {
       Math.min((starts[p.line] ?? text.length) + p.character, text.length),
   };
   /** An instruction (or an ONBUILD's trigger) as the rules see it, with its RUN script parsed. */
-  const describe = (node: Instruction, keyword: string, at: number, stage: number): LintInstruction => {
-    const range = node.getRange();
-    const instruction: LintInstruction = {
-      index: at,
-      keyword,
-      node,
-      line: range.start.line,
-      endLine: range.end.line,
-      column: range.start.character,
-      stage,
-    };
-    const body = keyword === 'RUN' ? runBody(index, node, escape) : undefined;
+  const describe = (node: DockerfileInstruction): LintInstruction => {
+    // The lint instruction's trigger and ONBUILD are lint instructions too: set below, not copied from the model.
+    const described: LintInstruction = { ...node, trigger: undefined, onbuild: undefined };
+    const body = node.keyword === 'RUN' ? runBody(index, node.node, model.escape) : undefined;
     if (body) {
       const shell = body.notShell ? emptyShellScript() : readShell(body.script);
-      instruction.run = {
+      const start = { line: node.span.line, character: node.span.column };
+      described.run = {
         body,
         shell,
         at: (offset) =>
-          positionAt(body.origin[Math.min(offset, body.origin.length - 1)] ?? index.offsetOf(range.start)),
+          positionAt(body.origin[Math.min(offset, body.origin.length - 1)] ?? index.offsetOf(start)),
       };
     }
-    return instruction;
+    return described;
   };
-  for (const node of dockerfile.getInstructions()) {
-    const keyword = node.getKeyword().toUpperCase();
-    if (keyword === 'FROM') {
-      const from = node as From;
-      stages.push({ from, alias: from.getBuildStage() ?? undefined });
-    }
-    const instruction = describe(node, keyword, instructions.length, stages.length - 1);
-    if (keyword === 'ONBUILD') {
-      const trigger = (
-        node as unknown as { getTriggerInstruction?(): Instruction | null }
-      ).getTriggerInstruction?.();
-      if (trigger) {
-        instruction.trigger = describe(
-          trigger,
-          trigger.getKeyword().toUpperCase(),
-          instruction.index,
-          instruction.stage,
-        );
-        instruction.trigger.onbuild = instruction;
-      }
+  for (const node of model.instructions) {
+    const instruction = describe(node);
+    if (node.trigger) {
+      instruction.trigger = describe(node.trigger);
+      instruction.trigger.onbuild = instruction;
     }
     instructions.push(instruction);
     for (let line = instruction.line; line <= instruction.endLine; line++) owner[line] = instruction;
@@ -156,9 +126,10 @@ export function parseDocument(text: string): LintDocument {
     text.includes('\u0000') || (text.match(BINARY_BYTES)?.length ?? 0) > Math.max(8, text.length / 100);
   return {
     text,
+    model,
     lines,
     instructions,
-    stages,
+    stages: model.stages,
     comments,
     binary,
     positionAt,

@@ -50,7 +50,7 @@ export function commands(
 /** The `--mount=`, `--network=` ... flags of a RUN (none for any other instruction). */
 export function runFlags(instruction: LintInstruction): Flag[] {
   if (instruction.keyword !== 'RUN') return [];
-  return (instruction.node as unknown as { getFlags(): Flag[] }).getFlags();
+  return instruction.flags.map((flag) => flag.node);
 }
 
 /** hadolint's "command has args": the command is `name` and one of its words is one of `words`. */

@@ -1,5 +1,5 @@
 import type { Instruction } from 'dockerfile-ast';
-import { HEREDOC } from '@image-layers/compose/dockerfile-syntax';
+import { HEREDOC } from '@image-layers/manifest/dockerfile-model';
 
 /**
  * The shell script a RUN hands to /bin/sh, rebuilt the way Docker builds it: line continuations joined,

@@ -6,7 +6,7 @@ import { loadLayer, type LoadedLayer } from '@image-layers/manifest/load';
 import type { UnitSpan } from './types';
 
 // Units tie lines of the linted text to the fragment a user edits and to what its manifest declares:
-// the source map of a composed Dockerfile, and the context the layer-aware rules (IL1004-IL1008) need.
+// the source map of a composed Dockerfile, and the context the layer-aware rules (IL1004-IL1009) need.
 
 const lineCount = (text: string) => text.replace(/\s+$/, '').split('\n').length;
 

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEST_REPORTS_FOLDER } from './report-path';
+import { filesUnder } from '@image-layers/support/walk';
 import { closingLine, type TestReport } from './run-project-tests';
 import { installTestTools } from './setup-test-tools';
 
@@ -53,11 +54,9 @@ export function summarizeReports(
 ): { text: string; exitCode: number } {
   const reports = existsSync(reportsDir)
     ? // Recursive: a scoped project (@image-layers/lint) writes its report one folder down.
-      readdirSync(reportsDir, { recursive: true, withFileTypes: true })
-        .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
-        .map((entry) => join(entry.parentPath, entry.name))
-        .sort()
-        .map((file) => JSON.parse(readFileSync(file, 'utf8')) as TestReport)
+      filesUnder(reportsDir, (name) => name.endsWith('.json')).map(
+        (file) => JSON.parse(readFileSync(file, 'utf8')) as TestReport,
+      )
     : [];
   const passed = reports.reduce((sum, report) => sum + report.passed, 0);
   let failed = reports.reduce((sum, report) => sum + report.failed, 0);

@@ -1,15 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { filesUnder } from '@image-layers/support/walk';
 
 /** The counts `npm test` adds up for its closing line. */
 export interface TestReport {
@@ -34,13 +27,6 @@ export function closingLine(passed: number, failed: number, skipped: number): st
 
 /** Python tests run with Debian's interpreter: it has PyYAML (python3-yaml), like the image's adapter needs. */
 export const PYTHON_FOR_TESTS = '/usr/bin/python3';
-
-function filesUnder(dir: string, match: (name: string) => boolean): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && match(entry.name))
-    .map((entry) => join(entry.parentPath, entry.name));
-}
 
 function runVitest(root: string, projectDir: string): TestReport['runners'][number] {
   const scratch = mkdtempSync(join(tmpdir(), 'image-layers-vitest-'));
@@ -127,7 +113,8 @@ export function runProjectTests(root: string, projectDir: string, reportFile: st
   const misnamed = filesUnder(
     projectDir,
     (name) => /\.spec\.[cm]?[jt]sx?$/.test(name) || /^(?!test_).*_test\.py$/.test(name),
-  ).filter((file) => !file.includes('node_modules'));
+    ['node_modules'],
+  );
   if (misnamed.length > 0) {
     for (const file of misnamed) {
       const wanted = file.endsWith('.py') ? 'test_*.py' : '*.test.ts';
@@ -141,9 +128,7 @@ export function runProjectTests(root: string, projectDir: string, reportFile: st
     return 1;
   }
   const runners: TestReport['runners'] = [];
-  if (
-    filesUnder(projectDir, (name) => name.endsWith('.test.ts')).some((file) => !file.includes('node_modules'))
-  ) {
+  if (filesUnder(projectDir, (name) => name.endsWith('.test.ts'), ['node_modules']).length > 0) {
     runners.push(runVitest(root, projectDir));
   }
   const pythonTests = join(projectDir, 'test');

@@ -22,13 +22,13 @@ export async function applyFragment(
   const runBodies = fragment.bodies('RUN'); // comment lines removed, in order
   let runIndex = 0;
   let last: ScriptRun = { exitCode: 0, stdout: '', stderr: '' };
-  for (const instruction of fragment.instructions) {
-    const keyword = instruction.getKeyword();
+  for (const instruction of fragment.model.instructions) {
+    const keyword = instruction.keyword;
     if (keyword === 'COPY') {
-      const args = instruction.getArguments().map((argument) => argument.getValue());
-      if (args.length !== 2 || args.some((arg) => arg.startsWith('--'))) {
+      const args = instruction.args.map((argument) => argument.value);
+      if (args.length !== 2 || instruction.flags.length > 0 || args.some((arg) => arg.startsWith('--'))) {
         throw new Error(
-          `applyFragment(${layer}): only \`COPY <source> <destination>\` is supported, got COPY ${args.join(' ')}`,
+          `applyFragment(${layer}): only \`COPY <source> <destination>\` is supported, got COPY ${instruction.argumentsText}`,
         );
       }
       const [source, destination] = args as [string, string];
@@ -40,6 +40,10 @@ export async function applyFragment(
         recursive: statSync(join(filesDir, source)).isDirectory(),
       });
     } else if (keyword === 'RUN') {
+      if (instruction.flags.length > 0)
+        throw new Error(
+          `applyFragment(${layer}): RUN flags are not supported, got RUN ${instruction.argumentsText}`,
+        );
       last = await root.run('/bin/sh', ['-c', runBodies[runIndex++] ?? '']);
       if (last.exitCode !== 0) return last;
     } else {

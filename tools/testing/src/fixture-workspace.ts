@@ -1,6 +1,7 @@
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { makeTempDir, workspaceRoot } from '@image-layers/support/workspace';
+import { walk } from '@image-layers/support/walk';
 
 /** The real CLI: bad input is tested through it, since the message and exit code are the user's contract. */
 export const cli = join(workspaceRoot, 'tools/image-layers/bin/image-layers.js');
@@ -73,15 +74,10 @@ export function makeFixtureWorkspace(overrides: Record<string, FixtureFile | nul
 /** Every file under `dir` with its mode and content (links as "-> target"), to compare a folder before and after. */
 export function snapshot(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
-  const walk = (sub: string) => {
-    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
-      const path = join(sub, entry.name);
-      const stat = lstatSync(join(dir, path));
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isSymbolicLink()) files[path] = 'link';
-      else files[path] = `${(stat.mode & 0o777).toString(8)} ${readFileSync(join(dir, path), 'utf8')}`;
-    }
-  };
-  walk('');
+  for (const entry of walk(dir)) {
+    if (entry.kind === 'link') files[entry.path] = 'link';
+    else if (entry.stat)
+      files[entry.path] = `${(entry.stat.mode & 0o777).toString(8)} ${readFileSync(entry.full, 'utf8')}`;
+  }
   return files;
 }

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import type { Instruction } from 'dockerfile-ast';
+import { parseDockerfile, type DockerfileModel } from '@image-layers/manifest/dockerfile-model';
 import { layerDir } from '@image-layers/support/workspace';
 
 export interface ParsedFragment {
   text: string;
+  /** The machinery's Dockerfile model of the text (manifest/dockerfile-model.ts). */
+  model: DockerfileModel;
+  /** dockerfile-ast's nodes of the model's instructions, in order. */
   instructions: Instruction[];
   /** Instructions whose keyword is `keyword` (upper case), in order. */
   all(keyword: string): Instruction[];
@@ -12,17 +16,17 @@ export interface ParsedFragment {
   bodies(keyword: string): string[];
 }
 
-/** Parses a Dockerfile fragment with dockerfile-ast, the parser the composer and linter use. */
+/** Parses a Dockerfile fragment with the Dockerfile model the composer and linter use. */
 export function parseDockerfileText(text: string): ParsedFragment {
-  const instructions = DockerfileParser.parse(text).getInstructions();
-  const all = (keyword: string) => instructions.filter((i) => i.getKeyword() === keyword.toUpperCase());
+  const model = parseDockerfile(text);
   return {
     text,
-    instructions,
-    all,
+    model,
+    instructions: model.instructions.map((instruction) => instruction.node),
+    all: (keyword) => model.all(keyword).map((instruction) => instruction.node),
     bodies: (keyword) =>
-      all(keyword).map((i) =>
-        (i.getArgumentsContent() ?? '')
+      model.all(keyword).map((instruction) =>
+        instruction.argumentsText
           .split('\n')
           .filter((line) => !/^\s*#/.test(line))
           .join('\n'),

@@ -17,10 +17,10 @@ function copiedPaths(instruction: { node: { getArguments(): { getValue(): string
 export const IL1002 = defineRule({
   code: 'IL1002',
   severity: 'info',
-  doc: "Set a copied file's mode with COPY --chmod (or in git), not with a chmod RUN after the COPY.",
+  doc: "Set a copied file's mode in git (or, outside layers and images, with COPY --chmod), not with a chmod RUN after the COPY.",
   message:
     'COPY then a separate chmod of the same file: the file is stored twice, in two layers; use COPY --chmod or commit the mode',
-  *check({ doc }) {
+  *check({ doc, unitAt }) {
     // An ONBUILD COPY and this image's own chmod run in different builds: only pair steps of the same build.
     const key = (path: string, instruction: LintInstruction) =>
       `${instruction.onbuild ? 'onbuild:' : ''}${path}`;
@@ -34,7 +34,11 @@ export const IL1002 = defineRule({
         if (line !== undefined && line < instruction.line)
           yield hit(
             atWord(run, command.word),
-            `chmod of ${path.value}, which an earlier COPY put there, in a separate RUN: the file is stored twice; use COPY --chmod or commit the mode`,
+            `chmod of ${path.value}, which an earlier COPY put there, in a separate RUN: the file is stored twice; ${
+              unitAt(instruction.line)
+                ? 'commit the mode in git (git add --chmod=+x; COPY --chmod is BuildKit-only, IL1009)'
+                : 'use COPY --chmod or commit the mode'
+            }`,
           );
       }
     }

@@ -56,7 +56,7 @@ export const IL1008 = defineRule({
       const destination = args.at(-1);
       if (args.length >= 2 && destination?.getValue().startsWith('/etc/sudoers'))
         grants.push({ privilege: 'sudo', at: atArgument(destination), line: copy.line });
-      const mode = /--chmod=(\S+)/.exec(copy.node.getTextContent())?.[1];
+      const mode = copy.flags.find((flag) => flag.name === 'chmod')?.value;
       if (mode && SETUID_MODE.test(mode))
         grants.push({ privilege: 'setuid', at: atArgument(args[0] ?? destination!), line: copy.line });
     }

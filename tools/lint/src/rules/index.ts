@@ -41,6 +41,7 @@ import { IL1005 } from './IL1005';
 import { IL1006 } from './IL1006';
 import { IL1007 } from './IL1007';
 import { IL1008 } from './IL1008';
+import { IL1009 } from './IL1009';
 
 export const RULES: readonly Rule[] = [
   DL3000,
@@ -84,6 +85,7 @@ export const RULES: readonly Rule[] = [
   IL1006,
   IL1007,
   IL1008,
+  IL1009,
 ];
 
 export const ruleByCode = new Map(RULES.map((rule) => [rule.code, rule]));

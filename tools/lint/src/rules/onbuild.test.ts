@@ -156,6 +156,11 @@ const CASES: Record<string, OnbuildCase> = {
     input: layer({ name: 'tools', text: 'ONBUILD RUN usermod -aG docker builder\n' }),
     expected: ['tools:1:13'],
   },
+  // A trigger runs in the later build, which the legacy builder refuses just the same.
+  IL1009: {
+    input: layer({ name: 'tools', text: 'ONBUILD COPY --chmod=755 a /a\nONBUILD RUN <<EOF\nmake\nEOF\n' }),
+    expected: ['tools:1:14', 'tools:2:13'],
+  },
 };
 
 describe('every rule on ONBUILD triggers', () => {

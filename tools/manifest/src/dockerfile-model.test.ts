@@ -1,0 +1,80 @@
+import { describe, expect, test } from 'vitest';
+import { buildkitOnlyUses } from './buildkit-syntax';
+import { parseDockerfile } from './dockerfile-model';
+
+const text = [
+  'ARG BASE_IMAGE=debian:12',
+  'FROM --platform=linux/amd64 ${BASE_IMAGE} AS build',
+  'COPY --chown=agent --chmod=755 a.sh /usr/local/bin/',
+  'run set -e && \\',
+  '  # a comment inside the continuation',
+  '  cat > /x <<-"EOF"',
+  '\tbody <<NOT',
+  '\tEOF',
+  'ONBUILD RUN <<EOF',
+  'make',
+  'EOF',
+  'FROM debian:12',
+  'copy --from=build /out /out',
+].join('\n');
+
+describe('the Dockerfile model', () => {
+  const model = parseDockerfile(text);
+
+  test('instructions with upper-case keywords, 0-based spans, stages and the stage each is in', () => {
+    expect(model.instructions.map((i) => `${i.keyword}@${i.line}-${i.endLine}:${i.stage}`)).toEqual([
+      'ARG@0-0:-1',
+      'FROM@1-1:0',
+      'COPY@2-2:0',
+      'RUN@3-7:0',
+      'ONBUILD@8-10:0',
+      'FROM@11-11:1',
+      'COPY@12-12:1',
+    ]);
+    expect(model.stages.map((stage) => [stage.alias, stage.instruction.line])).toEqual([
+      ['build', 1],
+      [undefined, 11],
+    ]);
+    expect(model.all('copy').map((i) => i.line)).toEqual([2, 12]);
+  });
+
+  test('flags with names, values and spans; arguments after them', () => {
+    const copy = model.instructions[2]!;
+    expect(copy.flags.map((f) => [f.name, f.value, f.span.line, f.span.column])).toEqual([
+      ['chown', 'agent', 2, 5],
+      ['chmod', '755', 2, 19],
+    ]);
+    expect(copy.args.map((a) => a.value)).toEqual(['a.sh', '/usr/local/bin/']);
+    expect(model.instructions[1]!.flags.map((f) => f.name)).toEqual(['platform']);
+  });
+
+  test('heredocs are read on the command lines (continuations, past comments), not in bodies', () => {
+    expect(model.instructions[3]!.heredocs).toEqual([{ name: 'EOF', strip: true, line: 5, column: 11 }]);
+    expect(model.instructions[0]!.heredocs).toEqual([]);
+  });
+
+  test("an ONBUILD's trigger is an instruction of its own, at its column, pointing back", () => {
+    const onbuild = model.instructions[4]!;
+    expect(onbuild.trigger).toMatchObject({ keyword: 'RUN', line: 8, column: 8, index: 4 });
+    expect(onbuild.trigger!.heredocs.map((h) => h.name)).toEqual(['EOF']);
+    expect(onbuild.trigger!.onbuild).toBe(onbuild);
+    expect(model.withTriggers().map((i) => i.keyword)).toEqual([
+      'ARG',
+      'FROM',
+      'COPY',
+      'RUN',
+      'ONBUILD',
+      'RUN',
+      'FROM',
+      'COPY',
+    ]);
+  });
+
+  test('BuildKit-only uses: COPY --chmod, heredocs in RUN and in a trigger; --chown, --from, --platform are legacy', () => {
+    expect(buildkitOnlyUses(model).map((use) => `${use.construct}@${use.line}:${use.column}`)).toEqual([
+      '--chmod@2:19',
+      'heredoc@5:11',
+      'heredoc@8:12',
+    ]);
+  });
+});

@@ -1,0 +1,194 @@
+import { DockerfileParser, type Argument, type Flag, type From, type Instruction } from 'dockerfile-ast';
+
+// The one Dockerfile model of the machinery: the text is parsed here, once, by dockerfile-ast, and read into
+// typed instructions (keyword, arguments, flags, spans, heredocs, ONBUILD triggers, stages). The composer, the
+// linter, the image test and the test helpers all read this, so they all see the same instructions. It sits at
+// the bottom of the machinery (beside the manifests, whose fragments it reads) so that every project, the test
+// helpers included, can import it.
+
+/** A heredoc's start (`<<EOF`, `<<-"EOF"`), not a here-string (`<<<`) nor an escaped `\<<`. */
+export const HEREDOC = /(?<![<\\])<<(?!<)(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+
+/** 0-based lines and columns, end exclusive, as dockerfile-ast gives them. */
+export interface Span {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface DockerfileArgument {
+  /** The word as dockerfile-ast reads it (quotes kept, escaped newlines joined). */
+  value: string;
+  span: Span;
+  node: Argument;
+}
+
+export interface DockerfileFlag {
+  /** `chmod` of `--chmod=755`. */
+  name: string;
+  /** `755` of `--chmod=755`; null for a bare `--link`. */
+  value: string | null;
+  span: Span;
+  node: Flag;
+}
+
+export interface Heredoc {
+  /** The terminator's name (`EOF`). */
+  name: string;
+  /** `<<-`: leading tabs are stripped from the body and terminator. */
+  strip: boolean;
+  /** 0-based place of the `<<`. */
+  line: number;
+  column: number;
+}
+
+export interface DockerfileInstruction {
+  /** Position among the top-level instructions; a trigger shares its ONBUILD's. */
+  index: number;
+  /** Upper case, as Docker reads it. */
+  keyword: string;
+  node: Instruction;
+  /** 0-based first and last line. */
+  line: number;
+  endLine: number;
+  /** 0-based column of the keyword: 0, except for an ONBUILD's trigger. */
+  column: number;
+  span: Span;
+  /** The words after the keyword and its flags. */
+  args: DockerfileArgument[];
+  /** `--name[=value]` flags (COPY, ADD, RUN, FROM, HEALTHCHECK); none for other instructions. */
+  flags: DockerfileFlag[];
+  /** The argument text as written (flags included, continuations kept); '' for none. */
+  argumentsText: string;
+  /** Heredocs a RUN, COPY or ADD opens (in its shell form). */
+  heredocs: Heredoc[];
+  /** Index into `stages`; -1 before the first FROM. */
+  stage: number;
+  /** Of `ONBUILD X ...`: the instruction X, which runs in the builds that use this image as their base. */
+  trigger?: DockerfileInstruction;
+  /** Set on a trigger: the ONBUILD that holds it. */
+  onbuild?: DockerfileInstruction;
+}
+
+export interface DockerfileStage {
+  from: From;
+  alias?: string;
+  /** The FROM instruction that starts the stage. */
+  instruction: DockerfileInstruction;
+}
+
+export interface DockerfileModel {
+  text: string;
+  /** The escape character (`\`, or what an `# escape=` directive sets). */
+  escape: string;
+  /** The top-level instructions, in order (an ONBUILD's trigger hangs off it). */
+  instructions: DockerfileInstruction[];
+  stages: DockerfileStage[];
+  /** The top-level instructions with this keyword (any case), in order. */
+  all(keyword: string): DockerfileInstruction[];
+  /** Every instruction, each ONBUILD followed by its trigger. */
+  withTriggers(): DockerfileInstruction[];
+}
+
+const spanOf = (range: {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}): Span => ({
+  line: range.start.line,
+  column: range.start.character,
+  endLine: range.end.line,
+  endColumn: range.end.character,
+});
+
+function flagsOf(node: Instruction): DockerfileFlag[] {
+  const withFlags = node as unknown as { getFlags?(): Flag[] };
+  return (withFlags.getFlags?.() ?? []).map((flag) => ({
+    name: flag.getName(),
+    value: flag.getValue(),
+    span: spanOf(flag.getRange()),
+    node: flag,
+  }));
+}
+
+/**
+ * The heredocs a RUN, COPY or ADD opens: `<<NAME` on the instruction's command lines (its first line and the
+ * lines it continues onto with the escape character), not in the heredoc bodies after them.
+ */
+function heredocsOf(node: Instruction, keyword: string, lines: string[], escape: string): Heredoc[] {
+  if (keyword !== 'RUN' && keyword !== 'COPY' && keyword !== 'ADD') return [];
+  const args = node.getArguments();
+  if (args.length === 0 || /^\s*\[/.test(args[0]!.getValue())) return [];
+  const continuation = new RegExp(`${escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}[ \\t]*$`);
+  const range = node.getRange();
+  const found: Heredoc[] = [];
+  for (let line = range.start.line; line <= range.end.line; line++) {
+    const from = line === range.start.line ? range.start.character : 0;
+    const content = (lines[line] ?? '').slice(from);
+    if (line > range.start.line && /^\s*(#.*)?$/.test(content)) continue;
+    const joined = continuation.exec(content);
+    const kept = joined ? content.slice(0, joined.index) : content;
+    for (const match of kept.matchAll(HEREDOC))
+      found.push({ name: match[3]!, strip: match[1] === '-', line, column: from + match.index });
+    if (!joined) break;
+  }
+  return found;
+}
+
+/** Parses Dockerfile text (dockerfile-ast never throws). */
+export function parseDockerfile(text: string): DockerfileModel {
+  const dockerfile = DockerfileParser.parse(text);
+  const escape = dockerfile.getEscapeCharacter();
+  const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
+  const stages: DockerfileStage[] = [];
+  const instructions: DockerfileInstruction[] = [];
+  const describe = (node: Instruction, index: number, stage: number): DockerfileInstruction => {
+    const keyword = node.getKeyword().toUpperCase();
+    const span = spanOf(node.getRange());
+    return {
+      index,
+      keyword,
+      node,
+      line: span.line,
+      endLine: span.endLine,
+      column: span.column,
+      span,
+      args: node
+        .getArguments()
+        .map((arg) => ({ value: arg.getValue(), span: spanOf(arg.getRange()), node: arg })),
+      flags: flagsOf(node),
+      argumentsText: node.getArgumentsContent() ?? '',
+      heredocs: heredocsOf(node, keyword, lines, escape),
+      stage,
+    };
+  };
+  for (const node of dockerfile.getInstructions()) {
+    const isFrom = node.getKeyword().toUpperCase() === 'FROM';
+    const instruction = describe(node, instructions.length, stages.length - (isFrom ? 0 : 1));
+    if (isFrom) {
+      const from = node as From;
+      stages.push({ from, alias: from.getBuildStage() ?? undefined, instruction });
+    }
+    if (instruction.keyword === 'ONBUILD') {
+      const trigger = (
+        node as unknown as { getTriggerInstruction?(): Instruction | null }
+      ).getTriggerInstruction?.();
+      if (trigger) {
+        instruction.trigger = describe(trigger, instruction.index, instruction.stage);
+        instruction.trigger.onbuild = instruction;
+      }
+    }
+    instructions.push(instruction);
+  }
+  return {
+    text,
+    escape,
+    instructions,
+    stages,
+    all: (keyword) => instructions.filter((instruction) => instruction.keyword === keyword.toUpperCase()),
+    withTriggers: () =>
+      instructions.flatMap((instruction) =>
+        instruction.trigger ? [instruction, instruction.trigger] : [instruction],
+      ),
+  };
+}
