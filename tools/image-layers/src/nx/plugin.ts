@@ -9,6 +9,7 @@ import {
   type TargetConfiguration,
 } from '@nx/devkit';
 import { summarizeLayer, testChain, type LayerSummary } from '@image-layers/image-test/chain';
+import { IMAGE_TAG, LAYER_TAG } from './module-boundaries';
 
 // The Nx plugin: every folder with a layer.json or image.json becomes a project whose targets are
 // inferred here, so no layer needs a project.json. Project names are the manifests' names, which the
@@ -154,7 +155,7 @@ export const createNodes: CreateNodes = [
               [root]: {
                 name,
                 projectType: 'library',
-                tags: ['type:image-layer'],
+                tags: [LAYER_TAG],
                 namedInputs: {
                   // What the layer puts into an image; its tests are deliberately not part of it.
                   definition: [
@@ -186,7 +187,7 @@ export const createNodes: CreateNodes = [
             [root]: {
               name,
               projectType: 'application',
-              tags: ['type:image'],
+              tags: [IMAGE_TAG],
               namedInputs: {
                 definition: [
                   '{projectRoot}/image.json',
