@@ -6,10 +6,14 @@ import { filesUnder } from '@image-layers/support/walk';
 import { closingLine, type TestReport } from './run-project-tests';
 import { installTestTools } from './setup-test-tools';
 
+/** The targets `npm test` runs in every project that has them (typecheck and lint: the machinery's own). */
+export const NPM_TEST_TARGETS = ['build', 'typecheck', 'lint', 'test', 'image-test'];
+
 /**
- * `npm test`: installs the test tools, runs every project's build and test targets through Nx (cached
- * locally; pass --skip-nx-cache for a cold run, as CI does), then prints one closing line
- * `N passed, N failed` that counts every test of every runner, vitest and Python alike.
+ * `npm test`: installs the test tools, runs every project's build, typecheck, lint, test and image-test targets
+ * through Nx (cached locally; pass --skip-nx-cache for a cold run, as CI does), then prints one closing line
+ * `N passed, N failed` that counts every test of every runner, vitest and Python alike. Build, typecheck and
+ * lint targets write no report, so they count no test: one of them failing fails the run (see summarizeReports).
  */
 export function runAllTests(root: string, extraNxArgs: string[]): number {
   if (!installTestTools()) {
@@ -24,17 +28,7 @@ export function runAllTests(root: string, extraNxArgs: string[]): number {
   if (!engineWasUp) spawnSync(imageTestEnv, ['start'], { stdio: 'inherit' });
   const nx = spawnSync(
     join(root, 'node_modules/.bin/nx'),
-    [
-      'run-many',
-      '-t',
-      'build',
-      'lint',
-      'test',
-      'image-test',
-      '--parallel=2',
-      '--outputStyle=static',
-      ...extraNxArgs,
-    ],
+    ['run-many', '-t', ...NPM_TEST_TARGETS, '--parallel=2', '--outputStyle=static', ...extraNxArgs],
     { cwd: root, stdio: 'inherit', env: { ...process.env, NX_TUI: 'false' } },
   );
   if (!engineWasUp) spawnSync(imageTestEnv, ['stop'], { stdio: 'inherit' });

@@ -18,6 +18,7 @@ import {
   peekManifestName,
   type LayerSummary,
 } from '@image-layers/manifest/lenient';
+import { IMAGE_TAG, LAYER_TAG } from './module-boundaries';
 
 // The Nx plugin: every folder with a layer.json or image.json becomes a project whose targets are
 // inferred here, so no layer needs a project.json. Project names are the manifests' names, which the
@@ -133,7 +134,7 @@ export const createNodes: CreateNodes = [
               [root]: {
                 name,
                 projectType: 'library',
-                tags: ['type:image-layer'],
+                tags: [LAYER_TAG],
                 namedInputs: {
                   // What the layer puts into an image; its tests are deliberately not part of it.
                   definition: [
@@ -165,7 +166,7 @@ export const createNodes: CreateNodes = [
             [root]: {
               name,
               projectType: 'application',
-              tags: ['type:image'],
+              tags: [IMAGE_TAG],
               namedInputs: {
                 definition: [
                   '{projectRoot}/image.json',
