@@ -197,8 +197,10 @@ describe('what each test and image-test target hashes, as Nx resolves it', () =>
     expect(inputs.get('img:test')!.has('packages/user/test/user.test.ts')).toBe(false);
   });
 
-  test('one file of each machinery project is hashed by every unit target', () => {
-    for (const { dir } of machinery.filter((project) => project.dir !== 'testing')) {
+  test('one file of each machinery project the CLI loads is hashed by every unit target', () => {
+    // Every project the CLI loads a file of (so not the test helpers, nor the workspace's code checks).
+    const loaded = new Set([...importClosure([CLI_ENTRY])].map((file) => file.split('/')[1]));
+    for (const { dir } of machinery.filter((project) => loaded.has(project.dir))) {
       const file = relative(
         root,
         join(
@@ -249,7 +251,8 @@ describe('adding a layer', () => {
     );
     expect(harness.exitCode).toBe(1);
     expect(harness.stderr).toContain('"user" and "zz-new" all provide');
-    // `nx affected` follows the new layer to what it reaches, and to nothing of the machinery.
+    // `nx affected` follows the new layer to what it reaches, and to no machinery project but the workspace's
+    // code checks (its boundary rule reads which folders are layers; no project depends on it).
     const affected = await nx(
       'show',
       'projects',
@@ -257,6 +260,11 @@ describe('adding a layer', () => {
       '--files=packages/zz-new/layer.json',
       '--json',
     );
-    expect((JSON.parse(affected.stdout) as string[]).sort()).toEqual(['img', 'tools', 'zz-new']);
+    expect((JSON.parse(affected.stdout) as string[]).sort()).toEqual([
+      '@image-layers/code-checks',
+      'img',
+      'tools',
+      'zz-new',
+    ]);
   }, 120_000);
 });

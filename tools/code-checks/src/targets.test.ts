@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { runScript, workspaceRoot } from '@image-layers/testing';
+import { NPM_TEST_TARGETS } from '@image-layers/test-runner/run-all';
+
+// The workspace-wide checks live in this project, which no project depends on: their inputs span every project,
+// and on a project others depend on (the CLI's), every layer change would make every layer and image affected.
+
+describe("the machinery's own typecheck and lint targets (named as Nx names them)", () => {
+  const targets = (
+    JSON.parse(readFileSync(join(workspaceRoot, 'tools/code-checks/package.json'), 'utf8')) as {
+      nx: { targets: Record<string, { command: string; cache: boolean }> };
+    }
+  ).nx.targets;
+  /** The files Nx hashes for a target, as `nx show target inputs` resolves them. */
+  const inputFiles = async (target: string) => {
+    const run = await runScript(
+      join(workspaceRoot, 'node_modules/.bin/nx'),
+      ['show', 'target', 'inputs', `@image-layers/code-checks:${target}`, '--json'],
+      { cwd: workspaceRoot, env: { NX_DAEMON: 'false', NX_TUI: 'false' }, timeoutMs: 120_000 },
+    );
+    expect(run.stderr).toBe('');
+    return (JSON.parse(run.stdout) as { files: string[] }).files;
+  };
+
+  test('typecheck is tsc alone and lint is ESLint alone, both cached', () => {
+    expect(targets.typecheck).toMatchObject({ command: 'tsc -p tsconfig.json --noEmit', cache: true });
+    expect(targets.lint).toMatchObject({ command: 'eslint tools packages apps', cache: true });
+  });
+  test('npm test runs both', () => {
+    expect(NPM_TEST_TARGETS).toEqual(expect.arrayContaining(['typecheck', 'lint']));
+  });
+  test('typecheck re-runs on any TypeScript file and tsconfig', async () => {
+    expect(await inputFiles('typecheck')).toEqual(
+      expect.arrayContaining([
+        'tsconfig.json',
+        'tsconfig.base.json',
+        'vitest.config.mts',
+        'tools/compose/src/compose.ts',
+        'packages/git-auth/test/askpass.test.ts',
+      ]),
+    );
+  });
+  test('lint re-runs on its config, the boundary rule, and what the rule reads (tags, nx.json, units)', async () => {
+    expect(await inputFiles('lint')).toEqual(
+      expect.arrayContaining([
+        'eslint.config.mjs',
+        'tools/image-layers/src/nx/module-boundaries.ts',
+        'tools/image-layers/bin/register-typescript.js',
+        'nx.json',
+        'tools/compose/package.json',
+        'packages/git-auth/layer.json',
+        'apps/claude-code-image/image.json',
+        'tools/compose/src/compose.ts',
+      ]),
+    );
+  });
+});
