@@ -264,4 +264,39 @@ describe(`the pip step, run for real against a PEP 503 index on 127.0.0.1 (on th
     },
     BUILD_TIMEOUT,
   );
+  test(
+    'pip checks each download against the #sha256= its index links: the same wheel under a wrong digest is refused',
+    async () => {
+      const built = await second();
+      const { engine, index } = state as Required<typeof state>;
+      // A third index links b's wheel with a digest that is not its own; the image's pip, on the host's network.
+      index.publish('tampered', { ...runtimeWheel(B), sha256: '0'.repeat(64) });
+      const download = (from: string) =>
+        engine.docker([
+          'run',
+          '--rm',
+          '--network',
+          'host',
+          '--entrypoint',
+          'python3',
+          built.image,
+          '-m',
+          'pip',
+          'download',
+          '--no-deps',
+          '--no-cache-dir',
+          '--dest',
+          '/tmp/wheels',
+          '--index-url',
+          index.indexUrl(from),
+          `${RUNTIME}==${B}`,
+        ]);
+      const good = await download('private');
+      expect(good.exitCode, good.stderr).toBe(0);
+      const tampered = await download('tampered');
+      expect(tampered.exitCode).not.toBe(0);
+      expect(tampered.stderr).toMatch(/DO NOT MATCH THE HASHES[\s\S]*Expected sha256 0{64}/);
+    },
+    BUILD_TIMEOUT,
+  );
 });
