@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { layerFile, makeTempDir, parseLayerFragment, runScript } from '@image-layers/testing';
+import { layerDir, layerFile, makeTempDir, parseLayerFragment, runScript } from '@image-layers/testing';
 
 const fragment = parseLayerFragment('python-runtime');
 const keywords = fragment.instructions.map((instruction) => instruction.getKeyword());
@@ -18,7 +18,20 @@ describe('the python-runtime fragment', () => {
   });
 
   test('declares ARG PYTHON_PACKAGES (empty) for the packages the composer collects from the other layers', () => {
-    expect(fragment.bodies('ARG')).toEqual(['RUNTIME_VERSION=', 'PYTHON_PACKAGES=']);
+    expect(fragment.bodies('ARG').slice(0, 2)).toEqual(['RUNTIME_VERSION=', 'PYTHON_PACKAGES=']);
+  });
+
+  test('declares the index ARGs pip reads from its environment before the pip layer: public PyPI, no extra index', () => {
+    expect(fragment.bodies('ARG')).toEqual([
+      'RUNTIME_VERSION=',
+      'PYTHON_PACKAGES=',
+      'PIP_INDEX_URL=https://pypi.org/simple/',
+      'PIP_EXTRA_INDEX_URL=',
+    ]);
+    const lastArg = keywords.lastIndexOf('ARG');
+    expect(lastArg).toBeLessThan(keywords.indexOf('RUN'));
+    // pip takes them from the environment, so the command names no index of its own (nor a second, competing one).
+    expect(fragment.bodies('RUN').join('\n')).not.toMatch(/--(extra-)?index-url|-i\s/);
   });
 
   test('copies requirements.txt into /app before installing it', () => {
@@ -30,6 +43,26 @@ describe('the python-runtime fragment', () => {
     expect(readFileSync(layerFile('python-runtime', 'requirements.txt'), 'utf8')).toBe(
       'molecule-ai-workspace-runtime>=0.1.22\n',
     );
+  });
+
+  test('takes only an http(s) URL as an index, so an image cannot slip a pip flag or a second word in', () => {
+    const { options } = JSON.parse(readFileSync(join(layerDir('python-runtime'), 'layer.json'), 'utf8')) as {
+      options: Record<string, { pattern?: string }>;
+    };
+    const accepts = (option: string, value: string) =>
+      new RegExp(`^(?:${options[option]!.pattern})$`).test(value);
+    for (const option of ['PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL']) {
+      expect(accepts(option, 'https://git.moleculesai.app/api/packages/molecule-ai/pypi/simple/')).toBe(true);
+      expect(accepts(option, 'http://127.0.0.1:8080/simple/')).toBe(true);
+      for (const bad of [
+        '--trusted-host evil.example',
+        'https://a.example/ https://b.example/',
+        'https://$HOST/',
+      ])
+        expect(accepts(option, bad)).toBe(false);
+    }
+    expect(accepts('PIP_INDEX_URL', '')).toBe(false);
+    expect(accepts('PIP_EXTRA_INDEX_URL', '')).toBe(true);
   });
 
   test('never swallows a failed install', () => {

@@ -5,7 +5,7 @@
 #   image-test-env.sh start    install what is missing (as root), start the engine, import the base (cached)
 #   image-test-env.sh stop     stop the engine this script started (the data root and base stay cached)
 #   image-test-env.sh status   exit 0 when the engine answers and the base image is there, 3 otherwise
-#   image-test-env.sh env      print DOCKER_HOST=... and IMAGE_TEST_BASE=... for the harness
+#   image-test-env.sh env      print DOCKER_HOST=..., IMAGE_TEST_BASE=... (and what the base adds) for the harness
 #
 # State lives in .image-test/ (git-ignored), or in $IMAGE_TEST_DIR: docker/ is the engine's data root, base/ the
 # debootstrap tarball. The engine's sockets live under /run (a unix socket path must stay under 108 bytes).
@@ -39,7 +39,10 @@ host_mirror() {
 }
 mirror=$(host_mirror)
 readonly mirror
-readonly base_packages=python3,python3-pip,python3-yaml,ca-certificates
+# What the base adds beyond python:3.11-slim, said in every image test's output (`env` prints it). The package list
+# reads the same as before this was split out, so the recipe (and the base's tag) is unchanged.
+readonly base_adds=python3-yaml
+readonly base_packages=python3,python3-pip,$base_adds,ca-certificates
 # The base trusts what this host trusts: certificates added under /usr/local/share/ca-certificates (a
 # TLS-inspecting egress proxy's, say) are added to it, and node (npm), which keeps its own roots, is pointed at
 # the system bundle (NODE_EXTRA_CA_CERTS), so a build reaches npm's registry as the host does.
@@ -294,7 +297,7 @@ case ${1:-} in
     say "engine at $docker_host (storage driver $(docker_cli info --format "{{.Driver}}" 2>/dev/null)); base image $base_image"
     ;;
   env)
-    printf 'DOCKER_HOST=%s\nIMAGE_TEST_BASE=%s\nIMAGE_TEST_MIRROR=%s\n' "$docker_host" "$base_image" "$mirror"
+    printf 'DOCKER_HOST=%s\nIMAGE_TEST_BASE=%s\nIMAGE_TEST_BASE_ADDS=%s\nIMAGE_TEST_MIRROR=%s\n' "$docker_host" "$base_image" "$base_adds" "$mirror"
     ;;
   *)
     echo "usage: $0 start|stop|status|env" >&2

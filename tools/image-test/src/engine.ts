@@ -73,11 +73,20 @@ export function dockerCli(host: string): DockerEngine['docker'] {
 /** The script of this checkout (its engine and cache are this workspace's, whatever workspace a test composes). */
 export const imageTestEnvScript = join(__dirname, '..', 'bin', 'image-test-env.sh');
 
-/** DOCKER_HOST and IMAGE_TEST_BASE as the project's script computes them (it alone knows its paths). */
-export function testEngineAddress(): { host: string; baseImage: string } {
+/**
+ * DOCKER_HOST and IMAGE_TEST_BASE as the project's script computes them (it alone knows its paths), and the
+ * packages the local base adds beyond what python:3.11-slim gives (IMAGE_TEST_BASE_ADDS), for the output to say.
+ */
+export function testEngineAddress(): { host: string; baseImage: string; baseAdds: string[] } {
   const text = execFileSync(imageTestEnvScript, ['env'], { encoding: 'utf8', env: process.env });
   const value = (name: string) => new RegExp(`^${name}=(.+)$`, 'm').exec(text)?.[1]?.trim() ?? '';
-  return { host: value('DOCKER_HOST'), baseImage: value('IMAGE_TEST_BASE') };
+  return {
+    host: value('DOCKER_HOST'),
+    baseImage: value('IMAGE_TEST_BASE'),
+    baseAdds: value('IMAGE_TEST_BASE_ADDS')
+      .split(/[\s,]+/)
+      .filter(Boolean),
+  };
 }
 
 /**

@@ -97,12 +97,31 @@ function composeLayerChain(
   return composeImage(imageDir);
 }
 
+/** What a test driving the harness itself (not `image-layers image-test`) changes in the plan. */
+export interface PlanOptions {
+  /**
+   * Where the throwaway image and the build context are written, instead of .image-test/work/<project>: a test
+   * that builds a project its own way must not stage into the folder the project's image-test target uses.
+   */
+  workDir?: string;
+  /**
+   * The hosts the build may reach, instead of reachableHosts(): e.g. those plus a host whose step the test points
+   * at a server of its own (python-runtime's pip step at a local package index), so that the step is run.
+   */
+  reachable?: Set<string>;
+}
+
 /**
  * Plans the image test of a layer (built on the base with the layers it requires) or of an image app (composed
  * as it is): the Dockerfile with unreachable steps left out, the build arguments (the local base, steps turned
  * off), the stand-ins to mount. Writes the build context under .image-test/work/<project>/context.
  */
-export function planTestBuild(root: string, projectDir: string, baseImage: string): TestBuildPlan {
+export function planTestBuild(
+  root: string,
+  projectDir: string,
+  baseImage: string,
+  options: PlanOptions = {},
+): TestBuildPlan {
   const kind = existsSync(join(projectDir, IMAGE_MANIFEST)) ? 'image' : 'layer';
   const unit = kind === 'image' ? loadImage(projectDir).name : loadLayer(projectDir).name;
   const spec = loadImageTestSpec(projectDir, unit);
@@ -115,7 +134,7 @@ export function planTestBuild(root: string, projectDir: string, baseImage: strin
       fix: `write ${IMAGE_TEST_FILE} (files, users, commands...; see tools/image-layers/schema/image-test.schema.json)`,
     });
   }
-  const workDir = join(root, IMAGE_TEST_WORK, unit);
+  const workDir = options.workDir ?? join(root, IMAGE_TEST_WORK, unit);
   const composed =
     kind === 'image' ? composeImage(projectDir) : composeLayerChain(root, unit, spec.value, workDir);
 
@@ -136,7 +155,7 @@ export function planTestBuild(root: string, projectDir: string, baseImage: strin
       spec,
     });
   }
-  const { plan, errors } = planOffline(units, reachableHosts());
+  const { plan, errors } = planOffline(units, options.reachable ?? reachableHosts());
   errors.push(...legacyBuilderErrors(fragmentsOf(composed)));
   const left = leaveOutSteps(composed.dockerfile, composed.provenance, plan.leaveOut, spec.file);
   errors.push(...left.errors);

@@ -94,6 +94,9 @@ describe('an image test, built and asserted for real', () => {
     expect(output).toContain(
       'not run: os: the download (needs unreachable.example, which this machine cannot reach; built with DOWNLOAD=false)',
     );
+    expect(output).toContain(
+      'base adds: python3-yaml (beyond python3, pip and CA certificates, what python:3.11-slim gives)',
+    );
     expect(output).toMatch(/✓ builds os -> hello on the local base/);
     expect(output).toContain('✓ /usr/local/bin/hello: file, 0750, root:root');
     expect(output).toContain('✗ /usr/local/bin/hello: 0755\n      mode: expected 0755, found 0750');

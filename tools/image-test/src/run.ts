@@ -162,7 +162,11 @@ function printResults(results: AssertionResult[], say: (line: string) => void): 
   }
 }
 
-async function build(
+/**
+ * `docker build` of a plan's context on the host's network (the engine has no bridge: --bridge=none), its output
+ * in `logFile`; the result names the layers and the time, and on failure shows the end of the log.
+ */
+export async function buildTestImage(
   engine: DockerEngine,
   plan: TestBuildPlan,
   image: string,
@@ -185,7 +189,7 @@ async function build(
 async function runAll(engine: DockerEngine, plan: TestBuildPlan, root: string): Promise<AssertionResult[]> {
   const image = `image-layers-test/${plan.project}:latest`;
   const logFile = join(root, '.image-test', 'logs', `${plan.project}.build.log`);
-  const built = await build(engine, plan, image, logFile);
+  const built = await buildTestImage(engine, plan, image, logFile);
   if (!built.passed) return [built, ...notRun(expectedResults(plan.spec) - 1, 'the build failed')];
   const results = [built];
   if (plan.spec.metadata) {
@@ -244,11 +248,16 @@ export async function runImageTest(root: string, projectDir: string, reportFile:
     if (!existsSync(projectDir)) throw new Error(`no folder ${projectDir}`);
     // Planned before the engine is asked (the base image's name is known without it), so that an engine out of
     // reach still knows how many assertions it prevented and which steps would not have run.
-    const { baseImage } = testEngineAddress();
+    const { baseImage, baseAdds } = testEngineAddress();
     plan = planTestBuild(root, projectDir, baseImage);
     say(
       `image test of ${plan.project}: ${plan.layers.join(', ')}${plan.kind === 'image' ? ` and ${plan.project}'s own fragment` : ''}, on the local base ${baseImage}`,
     );
+    // The local base stands in for python:3.11-slim; what it has beyond it could hide a missing install.
+    if (baseAdds.length > 0)
+      say(
+        `  base adds: ${baseAdds.join(', ')} (beyond python3, pip and CA certificates, what python:3.11-slim gives)`,
+      );
     for (const step of plan.notRun) say(`  not run: ${step.unit}: ${step.step} (${step.how})`);
     for (const standIn of plan.standIns)
       say(

@@ -4,6 +4,7 @@ export * from '@image-layers/support/workspace';
 export * from '@image-layers/support/tools';
 export * from '@image-layers/support/processes';
 export * from './http-server';
+export * from './python-index';
 export * from './shellcheck';
 export * from './fragment';
 export * from './chroot-root';

@@ -153,7 +153,9 @@ export const createNodes: CreateNodes = [
                     inputs: ['definition', '{projectRoot}/README.md', ...machinery],
                     outputs: [],
                   },
-                  test: testTarget([]),
+                  // A layer's tests may build it on the layers it requires (python-runtime's pip test does), so
+                  // their definitions are inputs too.
+                  test: testTarget(['^definition']),
                   lint: lintTarget([]),
                   'image-test': imageTestTarget(join(context.workspaceRoot, root), ['^image-test']),
                 },
