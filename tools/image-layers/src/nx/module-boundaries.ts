@@ -50,7 +50,8 @@ export const ALLOWED: Readonly<Record<string, { production: string[]; tests: str
   [TEST_TAG]: { production: ['layer:manifest', 'layer:support'], tests: [] },
   // A layer is its manifest, fragment and files; its proofs run them for real through the test helpers, and
   // the machinery it is built with has its own tests.
-  [LAYER_TAG]: { production: [], tests: [TEST_TAG] },
+  // Some build it for real through the image-test harness (python-runtime's pip step against a local index).
+  [LAYER_TAG]: { production: [], tests: [TEST_TAG, 'layer:compose', 'layer:feature'] },
   // An image's tests also compose and lint it in process (seed-equivalence: the composed Dockerfile against the
   // seed; seed-lint: what the linter finds in the seed).
   [IMAGE_TAG]: { production: [], tests: [TEST_TAG, 'layer:compose', 'layer:feature'] },
