@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { composeImage } from '@image-layers/compose/compose';
-import { appDir } from '@image-layers/support/workspace';
+import { makeFixtureWorkspace } from '@image-layers/testing/fixture-workspace';
 import { fragmentsOf, legacyBuilderErrors } from './legacy-builder';
 
 const check = (text: string) =>
@@ -9,9 +10,30 @@ const check = (text: string) =>
   );
 
 describe("fragments the image-test engine's legacy builder can build", () => {
-  test('every fragment of claude-code-image is legacy-builder syntax', () => {
-    const composed = composeImage(appDir('claude-code-image'));
-    expect(legacyBuilderErrors(fragmentsOf(composed))).toEqual([]);
+  // (That every layer and image of this workspace is legacy-builder syntax is their lint targets' rule IL1009.)
+  test("a composed image's fragments are checked each at its own file, one error per BuildKit line", () => {
+    const workspace = makeFixtureWorkspace({
+      'packages/user/layer.Dockerfile': 'RUN useradd -u 1000 -m agent\nCOPY --chmod=0755 a /a\n',
+      'packages/user/files/a': 'a file\n',
+    });
+    try {
+      const composed = composeImage(join(workspace.root, 'apps/img'));
+      expect(fragmentsOf(composed).map((fragment) => fragment.unit)).toEqual([
+        'base',
+        'user',
+        'tools',
+        'img',
+      ]);
+      expect(legacyBuilderErrors(fragmentsOf(composed)).map((error) => error.format(workspace.root))).toEqual(
+        [
+          expect.stringMatching(
+            /^packages\/user\/layer\.Dockerfile:2:1: error buildkit-only \[user\] COPY --chmod/,
+          ),
+        ],
+      );
+    } finally {
+      workspace.cleanup();
+    }
   });
 
   test('COPY --chmod is refused at its line, with the way to keep the mode instead', () => {

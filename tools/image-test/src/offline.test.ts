@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { composeImage } from '@image-layers/compose/compose';
-import { appDir, layerDir } from '@image-layers/support/workspace';
+import { makeFixtureWorkspace, validWorkspaceFiles } from '@image-layers/testing/fixture-workspace';
 import {
   configuredPackageServers,
   hostsOfAptSources,
@@ -12,8 +12,57 @@ import {
 } from './offline';
 import { loadImageTestSpec } from './plan';
 
-// The claude-code image as composed, and its units' network declarations, as the harness sees them.
-const composed = composeImage(appDir('claude-code-image'));
+// A fixture workspace in the shape of the claude-code image's network steps: a base whose extra apt repository
+// (cli.example) is behind a boolean option, a pip layer whose step the image test leaves out by its
+// test/image-test.json, and an image whose own npm step stays.
+const layer = (name: string, extra: Record<string, unknown>) =>
+  JSON.stringify({ name, version: '1.0.0', description: `the ${name} fixture layer`, ...extra }, null, 2);
+const workspace = makeFixtureWorkspace({
+  ...Object.fromEntries(Object.keys(validWorkspaceFiles()).map((file) => [file, null])),
+  'nx.json': '{}',
+  'packages/os/layer.json': layer('os', {
+    base: true,
+    options: {
+      INSTALL_EXTRA: { type: 'boolean', default: true, description: 'the extra apt repository' },
+    },
+    network: [
+      { host: 'cli.example', step: "the extra repository's key and packages", option: 'INSTALL_EXTRA' },
+      { host: 'deb.debian.org', step: 'apt-get install' },
+    ],
+  }),
+  'packages/os/layer.Dockerfile': [
+    'ARG BASE_IMAGE=debian:bookworm-slim',
+    'FROM ${BASE_IMAGE}',
+    'ARG INSTALL_EXTRA=true',
+    'RUN apt-get update && if [ "${INSTALL_EXTRA}" = true ]; then curl -fsSLo /k.gpg https://cli.example/k.gpg; fi',
+    '',
+  ].join('\n'),
+  'packages/py/layer.json': layer('py', {
+    network: [{ host: 'pypi.org', step: 'pip install of requirements.txt' }],
+  }),
+  'packages/py/layer.Dockerfile': [
+    'WORKDIR /app',
+    'COPY requirements.txt .',
+    'RUN pip install --no-cache-dir -r requirements.txt \\',
+    '    && pip check',
+    '',
+  ].join('\n'),
+  'packages/py/files/requirements.txt': 'requests==2.32.3\n',
+  'packages/py/test/image-test.json': JSON.stringify({
+    withoutHosts: [
+      { host: 'pypi.org', leaveOut: 'pip install --no-cache-dir -r requirements.txt', why: 'no PyPI here' },
+    ],
+  }),
+  'apps/img/image.json': JSON.stringify({
+    name: 'img',
+    description: 'a fixture image',
+    layers: ['os', 'py'],
+  }),
+  'apps/img/image.Dockerfile': 'RUN npm install -g left-pad@1.3.0\n',
+});
+afterAll(workspace.cleanup);
+
+const composed = composeImage(join(workspace.root, 'apps/img'));
 const units = (withSpecs = true): OfflineUnit[] =>
   composed.layers.map((layer) => ({
     name: layer.name,
@@ -22,11 +71,12 @@ const units = (withSpecs = true): OfflineUnit[] =>
     source: layer.source,
     spec: withSpecs ? loadImageTestSpec(layer.dir, layer.name) : undefined,
   }));
-const here = reachableHosts({});
+/** What this test's builds reach: the Debian mirror, not cli.example nor PyPI. */
+const here = new Set(['deb.debian.org']);
 
 describe('a test build without the hosts this machine cannot reach', () => {
   test("reaches the package servers this machine is configured with (apt's mirrors, npm's registry), or IMAGE_TEST_REACHABLE_HOSTS", () => {
-    expect([...here]).toEqual(configuredPackageServers({}));
+    expect([...reachableHosts({})]).toEqual(configuredPackageServers({}));
     expect([...reachableHosts({ IMAGE_TEST_REACHABLE_HOSTS: 'a.example, b.example' })]).toEqual([
       'a.example',
       'b.example',
@@ -42,34 +92,32 @@ describe('a test build without the hosts this machine cannot reach', () => {
     expect(hostsOfAptSources(sources)).toEqual(['mirror.example', 'other.example']);
   });
 
-  test('turns a step with an option off (INSTALL_GH_CLI=false) and says so by name', () => {
+  test('turns a step with an option off (INSTALL_EXTRA=false) and says so by name', () => {
     const { plan, errors } = planOffline(units(), here);
     expect(errors).toEqual([]);
-    expect(plan.buildArgs).toEqual({ INSTALL_GH_CLI: 'false' });
+    expect(plan.buildArgs).toEqual({ INSTALL_EXTRA: 'false' });
     expect(plan.notRun[0]).toMatchObject({
-      unit: 'base-os',
-      host: 'cli.github.com',
-      how: expect.stringContaining('built with INSTALL_GH_CLI=false'),
+      unit: 'os',
+      host: 'cli.example',
+      how: expect.stringContaining('built with INSTALL_EXTRA=false'),
     });
   });
 
-  test("leaves out python-runtime's pip RUN, as its test/image-test.json says, and names it", () => {
+  test("leaves out the pip layer's RUN, as its test/image-test.json says, and names it", () => {
     const { plan } = planOffline(units(), here);
     expect(plan.leaveOut).toEqual([
-      { unit: 'python-runtime', host: 'pypi.org', text: 'pip install --no-cache-dir -r requirements.txt' },
+      { unit: 'py', host: 'pypi.org', text: 'pip install --no-cache-dir -r requirements.txt' },
     ]);
     expect(plan.notRun.map((step) => `${step.unit}: ${step.host}`)).toEqual([
-      'base-os: cli.github.com',
-      'python-runtime: pypi.org',
+      'os: cli.example',
+      'py: pypi.org',
     ]);
   });
 
   test('a step with neither an option nor a recipe is an error naming the layer, its line and the fix', () => {
     const { errors } = planOffline(units(false), here);
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.format()).toMatch(
-      /packages\/python-runtime\/layer\.json:\d+:\d+: error unreachable-step \[python-runtime\]/,
-    );
+    expect(errors[0]!.format()).toMatch(/packages\/py\/layer\.json:\d+:\d+: error unreachable-step \[py\]/);
     expect(errors[0]!.fix).toContain('"withoutHosts"');
   });
 
@@ -85,7 +133,7 @@ describe('a test build without the hosts this machine cannot reach', () => {
       composed.dockerfile,
       composed.provenance,
       plan.leaveOut,
-      join(layerDir('python-runtime'), 'test/image-test.json'),
+      join(workspace.root, 'packages/py/test/image-test.json'),
     );
     expect(errors).toEqual([]);
     expect(dockerfile.split('\n')).toHaveLength(composed.dockerfile.split('\n').length);
@@ -93,7 +141,7 @@ describe('a test build without the hosts this machine cannot reach', () => {
       .split('\n')
       .filter((line, index) => line !== composed.dockerfile.split('\n')[index]);
     expect(changed[0]).toBe(
-      '# [image-test: left out, needs pypi.org] RUN pip install --no-cache-dir -r requirements.txt ${PYTHON_PACKAGES} \\',
+      '# [image-test: left out, needs pypi.org] RUN pip install --no-cache-dir -r requirements.txt \\',
     );
     expect(changed.every((line) => line.startsWith('# [image-test: left out, needs pypi.org] '))).toBe(true);
     expect(dockerfile).toContain('\nCOPY requirements.txt .\n');
@@ -104,7 +152,7 @@ describe('a test build without the hosts this machine cannot reach', () => {
     const { errors } = leaveOutSteps(
       composed.dockerfile,
       composed.provenance,
-      [{ unit: 'python-runtime', host: 'pypi.org', text: 'no such step' }],
+      [{ unit: 'py', host: 'pypi.org', text: 'no such step' }],
       'image-test.json',
     );
     expect(errors.map((error) => error.code)).toEqual(['leave-out-mismatch']);
