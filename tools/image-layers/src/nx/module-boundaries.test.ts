@@ -87,10 +87,10 @@ describe('an import against the direction is an error naming the file, the proje
       'tools/testing/src/fixture-workspace.ts (type:test) imports @image-layers/compose (layer:compose)',
     ],
     [
-      "a layer's test importing the machinery",
+      "a layer's test importing the CLI or the Nx plugin (the machinery's top)",
       'packages/git-auth/test/askpass.test.ts',
-      "import { compose } from '@image-layers/compose/compose';",
-      'packages/git-auth/test/askpass.test.ts (type:image-layer) imports @image-layers/compose (layer:compose)',
+      "import { createNodes } from 'image-layers/src/nx/plugin';",
+      'packages/git-auth/test/askpass.test.ts (type:image-layer) imports image-layers (layer:entry)',
     ],
   ])('%s', async (_what, path, code, message) => {
     const [found, ...more] = await messagesFor(path, code);
@@ -149,20 +149,8 @@ describe('production code imports no test helpers', () => {
 });
 
 describe('the real workspace', () => {
-  test('keeps the direction: ESLint with the rule finds nothing in tools, packages and apps', async () => {
-    const results = await eslint.lintFiles(['tools', 'packages', 'apps']);
-    expect(results.flatMap((result) => result.messages)).toEqual([]);
-    // The scan reached the files holding cross-project imports (a rule that saw no file would pass too).
-    expect(results.map((result) => result.filePath)).toEqual(
-      expect.arrayContaining(
-        [
-          'tools/lint/src/targets.ts',
-          'tools/testing/src/index.ts',
-          'packages/git-auth/test/askpass.test.ts',
-        ].map((path) => join(workspaceRoot, path)),
-      ),
-    );
-  });
+  // That the workspace keeps the direction is the code-checks project's lint target (eslint tools packages apps),
+  // whose inputs are the whole workspace's sources; a test here would replay a stale green when a layer changed.
   test('every project has a tag with a row in the table', () => {
     const projects = readProjects(workspaceRoot);
     expect(projects.map((project) => project.root)).toEqual(
