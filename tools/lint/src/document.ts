@@ -5,7 +5,7 @@ import {
   type DockerfileStage,
 } from '@image-layers/manifest/dockerfile-model';
 import { lineStarts, positionIn } from '@image-layers/manifest/line-index';
-import { runBody, type RunBody } from './run-body';
+import { runScriptOf, type RunScript } from './run-script';
 import { emptyShellScript, parseShell, type ShellScript } from './shell';
 import type { Position } from './types';
 
@@ -32,7 +32,7 @@ export const KNOWN_INSTRUCTIONS = new Set([
 
 /** A RUN's script, parsed, with a way back from a script offset to the Dockerfile. */
 export interface RunShell {
-  body: RunBody;
+  body: RunScript;
   shell: ShellScript;
   at(offset: number): Position;
 }
@@ -94,7 +94,7 @@ export function parseDocument(text: string): LintDocument {
   const describe = (node: DockerfileInstruction): LintInstruction => {
     // The lint instruction's trigger and ONBUILD are lint instructions too: set below, not copied from the model.
     const described: LintInstruction = { ...node, trigger: undefined, onbuild: undefined };
-    const body = node.keyword === 'RUN' ? runBody(index, node.node, model.escape) : undefined;
+    const body = node.keyword === 'RUN' ? runScriptOf(index, node.node, model.escape) : undefined;
     if (body) {
       const shell = body.notShell ? emptyShellScript() : readShell(body.script);
       const start = { line: node.span.line, character: node.span.column };

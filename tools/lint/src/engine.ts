@@ -4,7 +4,7 @@ import { parseDocument } from './document';
 import { parsePragmas, suppressor } from './pragmas';
 import { RULES, ruleByCode } from './rules/index';
 import { loadShellParser } from './shell';
-import type { Finding, Position, Rule, UnitSpan } from './types';
+import type { Finding, Position, Rule, LintUnit } from './types';
 
 export interface LintRequest {
   /** The Dockerfile text: a fragment, a composed Dockerfile or any Dockerfile. */
@@ -12,7 +12,7 @@ export interface LintRequest {
   /** The file a finding names when its line comes from no unit (a plain Dockerfile, a composed file's banner). */
   file: string;
   /** Where the lines came from: each finding is reported at its unit's file and line (the source map). */
-  units?: UnitSpan[];
+  units?: LintUnit[];
   config?: LintConfig;
   /** The rules to run (all of them by default). */
   rules?: readonly Rule[];

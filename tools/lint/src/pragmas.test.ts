@@ -3,10 +3,10 @@ import { emptyConfig } from './config';
 import { lintText } from './engine';
 import { ruleByCode } from './rules/index';
 import { composed } from './rules/rule-test-kit';
-import type { UnitSpan } from './types';
+import type { LintUnit } from './types';
 
 const rules = ['DL3003', 'DL3004', 'IL0010'].map((code) => ruleByCode.get(code)!);
-const lint = async (text: string, units: UnitSpan[] = [], config = emptyConfig()) =>
+const lint = async (text: string, units: LintUnit[] = [], config = emptyConfig()) =>
   (await lintText({ text, file: 'Dockerfile', units, config, rules })).map(
     (f) => `${f.file === 'Dockerfile' ? '' : `${f.file.split('/')[2]}:`}${f.line}:${f.code}`,
   );

@@ -1,5 +1,5 @@
 import type { LintDocument } from './document';
-import type { UnitSpan } from './types';
+import type { LintUnit } from './types';
 
 // hadolint's pragmas: `# hadolint ignore=DL3008,DL3015` on the line above an instruction, and
 // `# hadolint global ignore=DL3059` anywhere. A reason may follow after a second `#`:
@@ -44,7 +44,7 @@ export function suppressor(
   pragmas: Pragma[],
   code: string,
   line: number,
-  unitAt: (line: number) => UnitSpan | undefined,
+  unitAt: (line: number) => LintUnit | undefined,
 ): Pragma | undefined {
   const instruction = doc.instructionAt(line);
   if (instruction) {

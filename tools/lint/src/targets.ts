@@ -17,7 +17,7 @@ import type { LintConfig } from './config';
 import { applyConfig, lintText, sortFindings } from './engine';
 import { ruleByCode } from './rules/index';
 import { classifyShipped, secretsInFiles, shellcheck } from './scripts';
-import type { Finding, UnitSpan } from './types';
+import type { Finding, LintUnit } from './types';
 import { unitOfImageFragment, unitOfLayer, unitsOfComposed, unitsOfProvenance } from './units';
 
 /** A path that cannot be linted: missing, unreadable, or neither a Dockerfile nor a layer or image folder. */
@@ -26,7 +26,7 @@ export class LintUsageError extends Error {}
 interface LintJob {
   text: string;
   file: string;
-  units: UnitSpan[];
+  units: LintUnit[];
   /** The files the image or layer ships, as the composer stages them: scripts shellchecked, all searched for credentials. */
   shipped?: string[];
   /** What the composer refuses about the layer (a link out of files/, a missing COPY source), as findings. */

@@ -1,3 +1,4 @@
+import type { Position } from '@image-layers/manifest/dockerfile-model';
 // The linter's vocabulary: what a finding is, what a rule is and what a rule sees. Rules, formatters, the
 // engine and the CLI all speak it, so a rule module reads like every other.
 
@@ -15,11 +16,8 @@ export function parseThreshold(value: string): Threshold | undefined {
   return (SEVERITIES as readonly string[]).includes(value) ? (value as Severity) : undefined;
 }
 
-/** A 0-based position in the text being linted. */
-export interface Position {
-  line: number;
-  column: number;
-}
+/** A 0-based position in the text being linted: the Dockerfile model's one shape of a place. */
+export type { Position };
 
 /** What the user reads: 1-based line and column in the file they wrote. */
 export interface Finding {
@@ -39,7 +37,7 @@ export interface Hit {
 }
 
 /** One unit of a composed Dockerfile (or the one fragment being linted) and where it came from. */
-export interface UnitSpan {
+export interface LintUnit {
   name: string;
   kind: 'layer' | 'image';
   /** The fragment file the user edits (absolute). */

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { ComposedImage, ProvenanceBlock } from '@image-layers/compose/compose';
 import { parseFragment } from '@image-layers/compose/fragment';
 import { loadLayer, type LoadedLayer } from '@image-layers/manifest/load';
-import type { UnitSpan } from './types';
+import type { LintUnit } from './types';
 
 // Units tie lines of the linted text to the fragment a user edits and to what its manifest declares:
 // the source map of a composed Dockerfile, and the context the layer-aware rules (IL1004-IL1009) need.
@@ -11,7 +11,7 @@ import type { UnitSpan } from './types';
 const lineCount = (text: string) => text.replace(/\s+$/, '').split('\n').length;
 
 /** A layer's fragment linted on its own. */
-export function unitOfLayer(layer: LoadedLayer): UnitSpan {
+export function unitOfLayer(layer: LoadedLayer): LintUnit {
   return {
     name: layer.name,
     kind: 'layer',
@@ -24,12 +24,12 @@ export function unitOfLayer(layer: LoadedLayer): UnitSpan {
 }
 
 /** An image's own fragment linted on its own: it declares no grants (only layers can). */
-export function unitOfImageFragment(name: string, file: string, text: string): UnitSpan {
+export function unitOfImageFragment(name: string, file: string, text: string): LintUnit {
   return { name, kind: 'image', file, firstLine: 0, lineCount: lineCount(text), grants: [], provides: [] };
 }
 
 /** The units of an image composed in memory: its provenance, its layers' manifests, the files each COPY puts in place. */
-export function unitsOfComposed(composed: ComposedImage, root: string): UnitSpan[] {
+export function unitsOfComposed(composed: ComposedImage, root: string): LintUnit[] {
   const layers = new Map(composed.layers.map((layer) => [layer.name, layer]));
   return composed.provenance.map((block) => {
     const layer = block.kind === 'layer' ? layers.get(block.unit) : undefined;
@@ -50,11 +50,11 @@ export function unitsOfComposed(composed: ComposedImage, root: string): UnitSpan
  * The units of a composed Dockerfile on disk, from the image-layers.provenance.json the composer wrote
  * beside it. Manifests are read from the workspace; a layer that no longer loads keeps its lines mapped.
  */
-export function unitsOfProvenance(provenanceFile: string, root: string): UnitSpan[] {
+export function unitsOfProvenance(provenanceFile: string, root: string): LintUnit[] {
   const { blocks } = JSON.parse(readFileSync(provenanceFile, 'utf8')) as { blocks: ProvenanceBlock[] };
   let workdir = '/';
   return blocks.map((block) => {
-    const span: UnitSpan = {
+    const span: LintUnit = {
       name: block.unit,
       kind: block.kind,
       file: join(root, block.source),

@@ -9,10 +9,14 @@ import { DockerfileParser, type Argument, type Flag, type From, type Instruction
 /** A heredoc's start (`<<EOF`, `<<-"EOF"`), not a here-string (`<<<`) nor an escaped `\<<`. */
 export const HEREDOC = /(?<![<\\])<<(?!<)(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
 
-/** 0-based lines and columns, end exclusive, as dockerfile-ast gives them. */
-export interface Span {
+/** A 0-based place in a Dockerfile's text (a line, and a column in it), as dockerfile-ast gives it. */
+export interface Position {
   line: number;
   column: number;
+}
+
+/** 0-based lines and columns from a Position to an exclusive end. */
+export interface Span extends Position {
   endLine: number;
   endColumn: number;
 }

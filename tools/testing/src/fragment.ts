@@ -4,7 +4,8 @@ import type { Instruction } from 'dockerfile-ast';
 import { parseDockerfile, type DockerfileModel } from '@image-layers/manifest/dockerfile-model';
 import { layerDir } from '@image-layers/support/workspace';
 
-export interface ParsedFragment {
+/** A Dockerfile or fragment as a test reads it (the composer's own parsed fragment is compose/fragment.ts's ParsedFragment). */
+export interface DockerfileUnderTest {
   text: string;
   /** The machinery's Dockerfile model of the text (manifest/dockerfile-model.ts). */
   model: DockerfileModel;
@@ -17,7 +18,7 @@ export interface ParsedFragment {
 }
 
 /** Parses a Dockerfile fragment with the Dockerfile model the composer and linter use. */
-export function parseDockerfileText(text: string): ParsedFragment {
+export function parseDockerfileText(text: string): DockerfileUnderTest {
   const model = parseDockerfile(text);
   return {
     text,
@@ -35,6 +36,6 @@ export function parseDockerfileText(text: string): ParsedFragment {
 }
 
 /** A layer's layer.Dockerfile, parsed. */
-export function parseLayerFragment(layer: string): ParsedFragment {
+export function parseLayerFragment(layer: string): DockerfileUnderTest {
   return parseDockerfileText(readFileSync(join(layerDir(layer), 'layer.Dockerfile'), 'utf8'));
 }

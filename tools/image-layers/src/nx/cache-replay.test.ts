@@ -131,8 +131,8 @@ describe('the Nx cache replays a build only when nothing it reads changed', () =
     expect(await buildsThatRan()).toEqual(['img', 'tools', 'user']);
   });
 
-  test('a comment in the linter (lint/src/run-body.ts) re-runs every build, since each runs the CLI that loads it', async () => {
-    edit('tools/lint/src/run-body.ts');
+  test('a comment in the linter (lint/src/run-script.ts) re-runs every build, since each runs the CLI that loads it', async () => {
+    edit('tools/lint/src/run-script.ts');
     expect(await buildsThatRan()).toEqual(UNITS);
   });
 });
@@ -185,9 +185,9 @@ describe('what each test and image-test target hashes, as Nx resolves it', () =>
     }
   });
 
-  test('replay 1: a comment in lint/src/run-body.ts is hashed by every image test (the harness runs through the CLI)', () => {
+  test('replay 1: a comment in lint/src/run-script.ts is hashed by every image test (the harness runs through the CLI)', () => {
     for (const unit of UNITS)
-      expect(inputs.get(`${unit}:image-test`)!.has('tools/lint/src/run-body.ts')).toBe(true);
+      expect(inputs.get(`${unit}:image-test`)!.has('tools/lint/src/run-script.ts')).toBe(true);
   });
 
   test("replay 4: a layer's test reads the fragments of the layers it is built on, and a layer's test file is its own", () => {

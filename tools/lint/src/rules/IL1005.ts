@@ -1,5 +1,5 @@
 import { defineRule, hit } from '../rule';
-import type { UnitSpan } from '../types';
+import type { LintUnit } from '../types';
 
 export const IL1005 = defineRule({
   code: 'IL1005',
@@ -9,8 +9,8 @@ export const IL1005 = defineRule({
   composedOnly: true,
   *check({ doc, units, unitAt }) {
     if (units.length < 2) return;
-    const declared = new Map<UnitSpan, Set<string>>();
-    const argOwners = new Map<string, UnitSpan>();
+    const declared = new Map<LintUnit, Set<string>>();
+    const argOwners = new Map<string, LintUnit>();
     for (const instruction of doc.instructions) {
       const unit = unitAt(instruction.line);
       if (!unit || (instruction.keyword !== 'ARG' && instruction.keyword !== 'ENV')) continue;

@@ -1,6 +1,6 @@
 import { emptyConfig } from '../config';
 import { lintText } from '../engine';
-import type { UnitSpan } from '../types';
+import type { LintUnit } from '../types';
 import { ruleByCode } from './index';
 
 // What every rule test uses: lint a snippet with one rule (through the real engine, pragmas included) and
@@ -21,12 +21,12 @@ export interface UnitFixture {
 }
 
 /** Fragments joined in order as the composer does, with the units that map their lines back. */
-export function composed(fragments: UnitFixture[]): { text: string; units: UnitSpan[] } {
+export function composed(fragments: UnitFixture[]): { text: string; units: LintUnit[] } {
   const lines: string[] = [];
-  const units: UnitSpan[] = fragments.map((fragment) => {
+  const units: LintUnit[] = fragments.map((fragment) => {
     const body = fragment.text.replace(/\s+$/, '').split('\n');
     lines.push(`# ---- ${fragment.name} ----`);
-    const unit: UnitSpan = {
+    const unit: LintUnit = {
       name: fragment.name,
       kind: fragment.kind ?? 'layer',
       file: `/ws/${fragment.name}/layer.Dockerfile`,
@@ -47,7 +47,7 @@ export const layer = (fixture: UnitFixture) => composed([fixture]);
 
 export async function run(
   code: string,
-  input: string | { text: string; units: UnitSpan[] },
+  input: string | { text: string; units: LintUnit[] },
   trustedRegistries: string[] = [],
 ): Promise<Spot[]> {
   const { text, units } = typeof input === 'string' ? { text: input, units: [] } : input;
@@ -68,7 +68,7 @@ export async function run(
 /** Where the rule fired, as `line:column` (prefixed with the unit's name for composed input). */
 export async function spots(
   code: string,
-  input: string | { text: string; units: UnitSpan[] },
+  input: string | { text: string; units: LintUnit[] },
   trustedRegistries: string[] = [],
 ): Promise<string[]> {
   return (await run(code, input, trustedRegistries)).map((spot) => spot.at);

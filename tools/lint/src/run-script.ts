@@ -6,7 +6,7 @@ import { HEREDOC } from '@image-layers/manifest/dockerfile-model';
  * comment and empty lines inside a continuation dropped, heredoc bodies kept verbatim. `origin[i]` is
  * the offset in the Dockerfile text of the script's character i, so every token maps back to its place.
  */
-export interface RunBody {
+export interface RunScript {
   script: string;
   origin: Int32Array;
   /** The RUN is a bare heredoc (`RUN <<EOF`): the script is the heredoc's body. */
@@ -47,7 +47,11 @@ class Builder {
 }
 
 /** The RUN's script, or undefined for one without arguments. An exec-form RUN is read as its words joined by spaces, as hadolint does. */
-export function runBody(index: TextIndex, instruction: Instruction, escape: string): RunBody | undefined {
+export function runScriptOf(
+  index: TextIndex,
+  instruction: Instruction,
+  escape: string,
+): RunScript | undefined {
   const args = instruction.getArguments();
   if (args.length === 0) return undefined;
   if (/^\s*\[/.test(args[0]!.getValue())) {
@@ -107,7 +111,7 @@ export function runBody(index: TextIndex, instruction: Instruction, escape: stri
   }
   const built = command.build();
   const bare = /^\s*(<<-?\s*(["']?)[A-Za-z_][A-Za-z0-9_]*\2\s*)+$/.test(built.script.split('\n')[0] ?? '');
-  const result: RunBody = bare
+  const result: RunScript = bare
     ? { ...heredocBodies.build(), bareHeredoc: true, notShell: false }
     : { ...built, bareHeredoc: false, notShell: false };
   const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(result.script);
