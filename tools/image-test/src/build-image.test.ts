@@ -78,7 +78,7 @@ describe('npx nx run claude-code-image:image, through the CLI', () => {
 
   test('without a reachable engine, fails with one line saying how to get one', async () => {
     const result = await cli(['--context', temp.path], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(
       /^error: no Docker engine reachable at DOCKER_HOST=unix:\/\/\/nonexistent\/docker\.sock: start one \(`sudo tools\/image-test\/bin\/image-test-env\.sh start` runs Debian's docker\.io here\), or point DOCKER_HOST at yours\n$/,
     );
@@ -86,7 +86,7 @@ describe('npx nx run claude-code-image:image, through the CLI', () => {
 
   test('without a composed context, says to build it first', async () => {
     const result = await cli(['--context', join(temp.path, 'missing')], {});
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('run `npx nx build claude-code-image` first');
   });
 
@@ -101,10 +101,12 @@ describe('npx nx run claude-code-image:image, through the CLI', () => {
       [
         '--context',
         temp.path,
-        '--tags',
+        '--tag',
         tag,
-        '--buildArgs',
-        `BASE_IMAGE=${baseImage},RUNTIME_VERSION=0.1.30`,
+        '--build-arg',
+        `BASE_IMAGE=${baseImage}`,
+        '--build-arg',
+        'RUNTIME_VERSION=0.1.30',
       ],
       { DOCKER_HOST: host, DOCKER_BUILDKIT: '0' },
     );

@@ -4,8 +4,13 @@ import type * as Run from './run';
 // The `lint` command's options. What it runs (rules, WASM parser, formatters) loads only when it runs, so the
 // other commands of the CLI start as fast as before.
 
-/** Adds the `lint` command to the CLI; `setExitCode` receives its exit code. */
-export function registerLintCommand(program: Command, setExitCode: (code: number) => void): void {
+/** How the CLI runs an action: its returned exit code, or what it throws mapped to one (image-layers' cli/command.ts). */
+export interface ActionRunner {
+  action<A extends unknown[]>(run: (...args: A) => Promise<number | void>): (...args: A) => Promise<void>;
+}
+
+/** Adds the `lint` command to the CLI. */
+export function registerLintCommand(program: Command, { action }: ActionRunner): void {
   program
     .command('lint')
     .description(
@@ -26,12 +31,13 @@ export function registerLintCommand(program: Command, setExitCode: (code: number
     )
     .option('--config <file>', '.hadolint.yaml to use (default: the nearest one above each path)')
     .option('--list-rules', 'print every rule with its code, severity and one-line description')
-    .action(async (paths: string[], options: Run.LintOptions) => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use, see above
-      const { runLint } = require('./run') as typeof Run;
-      const result = await runLint(paths, options);
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      setExitCode(result.exitCode);
-    });
+    .action(
+      action(async (paths: string[], options: Run.LintOptions) => {
+        const { runLint } = await import('@image-layers/lint/run');
+        const result = await runLint(paths, options);
+        process.stdout.write(result.stdout);
+        process.stderr.write(result.stderr);
+        return result.exitCode;
+      }),
+    );
 }

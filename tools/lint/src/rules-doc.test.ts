@@ -4,7 +4,7 @@ import { RULES } from './rules/index';
 import { RULES_DOC, rulesMarkdown } from './rules-doc';
 
 describe('the rule documentation', () => {
-  test('docs/rules.md is what the rules say about themselves (regenerate with src/lint/rules-doc.ts)', () => {
+  test('docs/rules.md is what the rules say about themselves (regenerate with `npx image-layers docs`)', () => {
     expect(readFileSync(RULES_DOC, 'utf8')).toBe(rulesMarkdown());
   });
   test('every rule has a stable code, a one-line doc and a message', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { RULES } from './rules/index';
 
 // docs/rules.md is generated from the rules' own one-line docs, so the list cannot drift from the code.
-// Regenerate: node -r ./tools/image-layers/bin/register-typescript.js tools/lint/src/rules-doc.ts
+// Regenerate: npx image-layers docs (with the layer READMEs and the JSON Schemas)
 
 export const RULES_DOC = join(__dirname, '..', 'docs', 'rules.md');
 

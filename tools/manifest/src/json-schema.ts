@@ -4,7 +4,7 @@ import { imageManifestSchema, layerManifestSchema } from './schema';
 
 /**
  * The JSON Schema files editors use through "$schema", generated from the zod schemas so the two can
- * never disagree. `image-layers schemas` writes them; a test fails when the committed copies drift.
+ * never disagree. `image-layers docs` writes them; a test fails when the committed copies drift.
  */
 export function jsonSchemas(): Record<string, string> {
   const render = (schema: z.ZodType, title: string, description: string) =>

@@ -43,3 +43,12 @@ describe('the inferred lint target', () => {
     expect(lint.inputs).toEqual(expect.arrayContaining(['definition', '^definition']));
   });
 });
+
+describe('every inferred target explains itself (nx show project <name>)', () => {
+  test.each(['packages/git-auth/layer.json', 'apps/claude-code-image/image.json'])('%s', async (file) => {
+    const targets = (await targetsOf(file)) as Record<string, { metadata?: { description?: string } }>;
+    expect(Object.keys(targets).length).toBeGreaterThan(3);
+    for (const [name, target] of Object.entries(targets))
+      expect(target.metadata?.description?.length ?? 0, `${file} ${name}`).toBeGreaterThan(20);
+  });
+});

@@ -47,6 +47,11 @@ function imageTestTarget(projectDir: string, dependsOn: string[]): TargetConfigu
   ]);
   return {
     command: `${CLI} image-test {projectRoot} --report ${testReportPath('{projectName}.image-test')}`,
+    metadata: {
+      description:
+        'Build it on the Docker engine (a layer on the local base with the layers it requires) and assert test/image-test.json inside',
+      technologies: ['docker'],
+    },
     cache: true,
     dependsOn,
     inputs: [
@@ -66,6 +71,11 @@ function imageTestTarget(projectDir: string, dependsOn: string[]): TargetConfigu
 function lintTarget(extraInputs: string[]): TargetConfiguration {
   return {
     command: `${CLI} lint {projectRoot}`,
+    metadata: {
+      description:
+        'Lint the fragment (an image: composed in memory, reported at each fragment) with the DL and IL rules, and its scripts with shellcheck',
+      technologies: ['docker', 'shellcheck'],
+    },
     cache: true,
     inputs: [
       'definition',
@@ -84,6 +94,10 @@ function lintTarget(extraInputs: string[]): TargetConfiguration {
 function testTarget(extraInputs: string[]): TargetConfiguration {
   return {
     command: `${CLI} test {projectRoot} --report ${testReportPath('{projectName}')}`,
+    metadata: {
+      description: 'Run its tests (vitest *.test.ts, Python test_*.py) and write their counts for npm test',
+      technologies: ['vitest', 'python'],
+    },
     cache: true,
     inputs: ['definition', '{projectRoot}/test/**/*', ...extraInputs, ...machinery, ...testRunner],
     outputs: [`{workspaceRoot}/${testReportPath('{projectName}')}`],
@@ -100,6 +114,10 @@ function testTarget(extraInputs: string[]): TargetConfiguration {
 function machineryTestTarget(): TargetConfiguration {
   return {
     command: `${CLI} test {projectRoot} --report ${testReportPath('{projectName}')}`,
+    metadata: {
+      description: 'Run its tests (vitest *.test.ts, Python test_*.py) and write their counts for npm test',
+      technologies: ['vitest', 'python'],
+    },
     cache: true,
     inputs: ['default', '^production', ...testRunner],
     outputs: [`{workspaceRoot}/${testReportPath('{projectName}')}`],
@@ -148,6 +166,11 @@ export const createNodes: CreateNodes = [
                 targets: {
                   build: {
                     command: `${CLI} check {projectRoot}`,
+                    metadata: {
+                      description:
+                        'Check the layer: layer.json against its schema, the fragment, the files it COPYs, its generated README',
+                      technologies: ['docker'],
+                    },
                     cache: true,
                     // The generated README is checked too, so it is an input (but not part of the image).
                     inputs: ['definition', '{projectRoot}/README.md', ...machinery],
@@ -180,6 +203,11 @@ export const createNodes: CreateNodes = [
               targets: {
                 build: {
                   command: `${CLI} compose {projectRoot} --out dist/{projectRoot}`,
+                  metadata: {
+                    description:
+                      'Compose the image from its layers into dist/{projectRoot}: Dockerfile, build context, provenance',
+                    technologies: ['docker'],
+                  },
                   cache: true,
                   dependsOn: ['^build'],
                   inputs: ['definition', '^definition', ...machinery],
@@ -194,6 +222,11 @@ export const createNodes: CreateNodes = [
                 // For users: docker build of the composed context; never cached (the result lives in the engine).
                 image: {
                   command: `${CLI} image {projectRoot} --context dist/{projectRoot}`,
+                  metadata: {
+                    description:
+                      'docker build of the composed image (pass --tag, --build-arg, --cache-from, --cache-to, --platform)',
+                    technologies: ['docker'],
+                  },
                   cache: false,
                   dependsOn: ['build'],
                 },
