@@ -12,7 +12,7 @@ import {
 import { connectTestEngine, testEngineAddress, type DockerEngine } from '@image-layers/image-test/engine';
 import { reachableHosts } from '@image-layers/image-test/offline';
 import { planTestBuild, type TestBuildPlan } from '@image-layers/image-test/plan';
-import { buildTestImage } from '@image-layers/image-test/run';
+import { buildTestImage } from '@image-layers/image-test/test-image';
 
 // The pip step run for real (issue 9, item 5). The layer's image test leaves it out (PyPI is out of reach here);
 // this test serves a package index of its own and builds the layer on the image-test engine twice: with

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runScript, workspaceRoot } from '@image-layers/testing';
-import { NPM_TEST_TARGETS } from '@image-layers/test-runner/run-all';
+import { NPM_TEST_TARGETS } from '@image-layers/test-runner/npm-test';
 
 // The workspace-wide checks live in this project, which no project depends on: their inputs span every project,
 // and on a project others depend on (the CLI's), every layer change would make every layer and image affected.

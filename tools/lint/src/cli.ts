@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import type * as Run from './run';
+import type * as Run from './lint-paths';
 
 // The `lint` command's options. What it runs (rules, WASM parser, formatters) loads only when it runs, so the
 // other commands of the CLI start as fast as before.
@@ -33,7 +33,7 @@ export function registerLintCommand(program: Command, { action }: ActionRunner):
     .option('--list-rules', 'print every rule with its code, severity and one-line description')
     .action(
       action(async (paths: string[], options: Run.LintOptions) => {
-        const { runLint } = await import('@image-layers/lint/run');
+        const { runLint } = await import('@image-layers/lint/lint-paths');
         const result = await runLint(paths, options);
         process.stdout.write(result.stdout);
         process.stderr.write(result.stderr);

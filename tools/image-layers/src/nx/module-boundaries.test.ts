@@ -41,7 +41,7 @@ describe('an import against the direction is an error naming the file, the proje
     [
       'compose importing a feature',
       'tools/compose/src/compose.ts',
-      "import { runImageTest } from '@image-layers/image-test/run';",
+      "import { runImageTest } from '@image-layers/image-test/test-image';",
       'tools/compose/src/compose.ts (layer:compose) imports @image-layers/image-test (layer:feature), which layer:compose may not import: layer:compose may import only layer:manifest, layer:support.',
     ],
     [
@@ -179,7 +179,7 @@ describe('the real workspace', () => {
   });
   test("eslint.config.mjs runs the rule: `eslint` fails on a back-edge planted in compose's source", async () => {
     const planted =
-      "import { runImageTest } from '@image-layers/image-test/run';\nexport { runImageTest };\n";
+      "import { runImageTest } from '@image-layers/image-test/test-image';\nexport { runImageTest };\n";
     const run = await runScript(
       join(workspaceRoot, 'node_modules/.bin/eslint'),
       ['--stdin', '--stdin-filename', 'tools/compose/src/compose.ts'],

@@ -12,7 +12,7 @@ export const registerImageTest: RegisterCommand = (program, { action }) => {
     .action(
       action(async (projectDir: string, options: { report: string }) => {
         const { findWorkspaceRoot } = await import('@image-layers/manifest/load');
-        const { runImageTest } = await import('@image-layers/image-test/run');
+        const { runImageTest } = await import('@image-layers/image-test/test-image');
         const dir = resolve(projectDir);
         const root = findWorkspaceRoot(dir);
         return runImageTest(root, dir, resolve(root, options.report));

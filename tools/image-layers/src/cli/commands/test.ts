@@ -10,7 +10,7 @@ export const registerTest: RegisterCommand = (program, { action }) => {
     .action(
       action(async (projectDir: string, options: { report: string }) => {
         const { findWorkspaceRoot } = await import('@image-layers/manifest/load');
-        const { runProjectTests } = await import('@image-layers/test-runner/run-project-tests');
+        const { runProjectTests } = await import('@image-layers/test-runner/project-tests');
         const dir = resolve(projectDir);
         const root = findWorkspaceRoot(dir);
         return runProjectTests(root, dir, resolve(root, options.report));

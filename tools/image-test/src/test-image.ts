@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { ImageLayersError, ImageLayersErrors } from '@image-layers/manifest/errors';
-import { closingLine, type TestReport } from '@image-layers/test-runner/run-project-tests';
+import { closingLine, type TestReport } from '@image-layers/test-runner/project-tests';
 import { startGitHttpServer, type GitHttpServer } from '@image-layers/support/git-http-server';
 import { makeTempDir } from '@image-layers/support/workspace';
 import { checkMetadata, runChecks, type AssertionResult } from './assertions';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { makeFixtureWorkspace } from '@image-layers/testing/fixture-workspace';
 import { connectTestEngine, EngineUnavailable } from './engine';
-import { runImageTest } from './run';
+import { runImageTest } from './test-image';
 
 // The harness end to end on a small workspace of its own, built for real on the local base by the project's
 // engine (`npm test` brings it up; alone: tools/image-test/bin/image-test-env.sh start).

@@ -2,9 +2,9 @@ import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } fro
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, runScript, workspaceRoot } from '@image-layers/testing';
-import type { TestReport } from './run-project-tests';
+import type { TestReport } from './project-tests';
 import { testReportPath } from './report-path';
-import { summarizeReports } from './run-all';
+import { summarizeReports } from './npm-test';
 
 // The runner's own proofs: small projects in a temporary workspace (its own nx.json, the repository's
 // vitest.config.mts and node_modules), run through `image-layers test` with the real vitest and python3.

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEST_REPORTS_FOLDER } from './report-path';
 import { filesUnder } from '@image-layers/support/walk';
-import { closingLine, type TestReport } from './run-project-tests';
+import { closingLine, type TestReport } from './project-tests';
 import { installTestTools } from './setup-test-tools';
 
 /** The targets `npm test` runs in every project that has them (typecheck and lint: the machinery's own). */
