@@ -37,7 +37,7 @@ describe("the image target's docker command", () => {
     ]);
   });
 
-  test("with the engine's legacy builder: the same, and --cacheTo refused with how to get buildx", () => {
+  test("with the engine's legacy builder: the same, and --cache-to refused with how to get buildx", () => {
     expect(dockerBuildArgs({ ...options, cacheTo: undefined }, 'legacy')).toEqual([
       'build',
       '--tag',
@@ -52,7 +52,7 @@ describe("the image target's docker command", () => {
       'linux/amd64',
       '/ctx',
     ]);
-    expect(() => dockerBuildArgs(options, 'legacy')).toThrow(/--cacheTo needs docker buildx/);
+    expect(() => dockerBuildArgs(options, 'legacy')).toThrow(/--cache-to needs docker buildx/);
   });
 
   test('a build argument that is not NAME=value is refused', () => {

@@ -33,7 +33,7 @@ export function dockerBuildArgs(options: ImageBuildOptions, builder: 'buildx' | 
   }
   if (builder === 'legacy' && options.cacheTo) {
     throw new ImageBuildError(
-      `--cacheTo needs docker buildx, which this client lacks: install the buildx plugin (docker-buildx-plugin from Docker's apt repository; Debian bookworm packages none), or build without --cacheTo`,
+      `--cache-to needs docker buildx, which this client lacks: install the buildx plugin (docker-buildx-plugin from Docker's apt repository; Debian bookworm packages none), or build without --cache-to`,
     );
   }
   const args = builder === 'buildx' ? ['buildx', 'build', '--load'] : ['build'];
