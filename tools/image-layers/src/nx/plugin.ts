@@ -91,7 +91,8 @@ function lintTarget(extraInputs: string[]): TargetConfiguration {
   };
 }
 
-function testTarget(extraInputs: string[]): TargetConfiguration {
+/** `image-layers test`: a project's vitest and Python tests, their counts written for `npm test` to add up. */
+function testTarget(inputs: TargetConfiguration['inputs']): TargetConfiguration {
   return {
     command: `${CLI} test {projectRoot} --report ${testReportPath('{projectName}')}`,
     metadata: {
@@ -99,30 +100,22 @@ function testTarget(extraInputs: string[]): TargetConfiguration {
       technologies: ['vitest', 'python'],
     },
     cache: true,
-    inputs: ['definition', '{projectRoot}/test/**/*', ...extraInputs, ...machinery, ...testRunner],
+    inputs: [...(inputs ?? []), ...testRunner],
     outputs: [`{workspaceRoot}/${testReportPath('{projectName}')}`],
   };
 }
 
+/** A layer's or image's tests: its definition and tests, and the machinery and layers it is built with. */
+const unitTestTarget = (extraInputs: string[]) =>
+  testTarget(['definition', '{projectRoot}/test/**/*', ...extraInputs, ...machinery]);
+
 /**
  * A machinery project's tests (tools/<name>, an npm workspace package): its own files and the production files of
- * every project it imports (Nx reads the edges from the imports). Some of these tests still read the real
- * workspace's layers rather than a fixture workspace; until they are moved to fixtures, a layer change does not
- * re-run them from the cache (issue 9, left open: adding the layers as inputs would make every layer change
- * affect every project through the CLI's dependents).
+ * every project it imports (Nx reads the edges from the imports). They never read the workspace's layers or
+ * images (tests that need a workspace build a fixture one), so no layer is an input: cache-replay.test.ts holds
+ * both halves of that.
  */
-function machineryTestTarget(): TargetConfiguration {
-  return {
-    command: `${CLI} test {projectRoot} --report ${testReportPath('{projectName}')}`,
-    metadata: {
-      description: 'Run its tests (vitest *.test.ts, Python test_*.py) and write their counts for npm test',
-      technologies: ['vitest', 'python'],
-    },
-    cache: true,
-    inputs: ['default', '^production', ...testRunner],
-    outputs: [`{workspaceRoot}/${testReportPath('{projectName}')}`],
-  };
-}
+const machineryTestTarget = () => testTarget(['default', '^production']);
 
 const hasTests = (dir: string): boolean => {
   try {
@@ -178,7 +171,7 @@ export const createNodes: CreateNodes = [
                   },
                   // A layer's tests may build it on the layers it requires (python-runtime's pip test does), so
                   // their definitions are inputs too.
-                  test: testTarget(['^definition']),
+                  test: unitTestTarget(['^definition']),
                   lint: lintTarget([]),
                   'image-test': imageTestTarget(join(context.workspaceRoot, root), ['^image-test']),
                 },
@@ -214,7 +207,7 @@ export const createNodes: CreateNodes = [
                   outputs: ['{workspaceRoot}/dist/{projectRoot}'],
                 },
                 // An image's tests read the composed result of its layers, so layer changes rerun them.
-                test: testTarget(['^definition']),
+                test: unitTestTarget(['^definition']),
                 // The composed Dockerfile is linted in memory, so it needs no build first.
                 lint: lintTarget(['^definition']),
                 // Its apt step differs from every layer's, so it shares no build with them: it runs alongside.
