@@ -148,7 +148,7 @@ describe.concurrent(
       expect(stderr).toContain("sed -i 's/\\r$//'");
     });
 
-    test('a script that is neither executable nor chmod-ed', async (context) => {
+    test('a script that is not executable in git', async (context) => {
       const stderr = await composeBroken(context, {
         'packages/tools/files/bin/hello': { text: '#!/bin/sh\necho hello\n', mode: 0o644 },
       });
@@ -239,7 +239,7 @@ describe.concurrent(
   },
 );
 
-test('a script chmod-ed executable by a RUN of its own layer is accepted', async ({ onTestFinished }) => {
+test('a script left 0644 in git is refused even when a RUN chmods it: the mode in git is the one way', async ({ onTestFinished }) => {
   const workspace = makeFixtureWorkspace({
     'packages/tools/files/bin/hello': { text: '#!/bin/sh\necho hello\n', mode: 0o644 },
     'packages/tools/layer.Dockerfile':
@@ -247,8 +247,9 @@ test('a script chmod-ed executable by a RUN of its own layer is accepted', async
   });
   onTestFinished(workspace.cleanup);
   const result = await runScript('node', [cli, 'compose', 'apps/img'], { cwd: workspace.root });
-  expect(result.stderr).toBe('');
-  expect(result.exitCode).toBe(0);
+  expect(result.stderr).toContain('error script-not-executable [tools] bin/hello is a script');
+  expect(result.stderr).toContain('a chmod RUN after the COPY is not the way');
+  expect(result.exitCode).toBe(1);
 });
 
 test('usage errors exit 2', async () => {

@@ -104,24 +104,7 @@ function filesOfSource(
   return { files, errors };
 }
 
-/** A chmod mode word that sets an execute bit: +x, a+rx, 755, 0750 ... */
-function givesExecute(word: string): boolean {
-  return /^[ugoa]*[+=][rwxXst]*x/.test(word) || (/^[0-7]{3,4}$/.test(word) && /[1357]/.test(word.slice(-3)));
-}
-
-/** True when some RUN of the unit makes `destination` executable. */
-function chmodsExecutable(runBodies: string[], destination: string): boolean {
-  return runBodies.some((body) =>
-    body
-      .split(/&&|\|\||;|\n/)
-      .map((segment) => segment.replace(/\\$/, '').trim().split(/\s+/))
-      .some(
-        (words) => words[0] === 'chmod' && words.includes(destination) && words.slice(1).some(givesExecute),
-      ),
-  );
-}
-
-function scriptErrors(file: ContextFile, runBodies: string[]): ImageLayersError[] {
+function scriptErrors(file: ContextFile): ImageLayersError[] {
   // Only the first bytes say whether it is a script: a context file may be gigabytes.
   if (readHead(file.sourceFile, 2).toString() !== '#!') return [];
   const errors: ImageLayersError[] = [];
@@ -138,14 +121,16 @@ function scriptErrors(file: ContextFile, runBodies: string[]): ImageLayersError[
       }),
     );
   }
-  if ((file.mode & 0o111) === 0 && !chmodsExecutable(runBodies, file.destination)) {
+  // The mode git records is the one way a script becomes executable: the composer copies it into the context
+  // (0755), so the COPY needs no chmod RUN after it (which would store the file twice; lint's IL1002 says so).
+  if ((file.mode & 0o111) === 0) {
     errors.push(
       new ImageLayersError({
         code: 'script-not-executable',
         unit: file.unit,
         location: file.location,
-        message: `${file.contextPath} is a script (it starts with #!) but is not executable, and no RUN chmods ${file.destination}`,
-        fix: `chmod +x ${file.sourceFile} (git keeps the bit: git add --chmod=+x)`,
+        message: `${file.contextPath} is a script (it starts with #!) but is not executable: the image would ship ${file.destination} with mode 0644`,
+        fix: `chmod +x ${file.sourceFile} (git keeps the bit: git add --chmod=+x); a chmod RUN after the COPY is not the way, the mode in git is`,
       }),
     );
   }
@@ -185,7 +170,7 @@ export function collectContextFiles(units: { dir: string; fragment: ParsedFragme
         if (owner) continue;
         owners.set(file.contextPath, file);
         files.push(file);
-        errors.push(...scriptErrors(file, fragment.runBodies));
+        errors.push(...scriptErrors(file));
       }
     }
   }

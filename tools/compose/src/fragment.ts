@@ -26,8 +26,6 @@ export interface ParsedFragment {
   instructions: DockerfileInstruction[];
   args: Map<string, Arg>;
   copySources: CopySource[];
-  /** The text of every RUN, to see which paths a later RUN makes executable. */
-  runBodies: string[];
   /** WORKDIR when the fragment ends (absolute paths only), for the next unit's relative COPYs. */
   workdirAfter: string;
 }
@@ -244,14 +242,12 @@ export function parseFragment(
     if (property) args.set(property.getName(), instruction.node as Arg);
   }
   const copies = copySources(unit, instructions, workdirBefore);
-  const runBodies = instructions.filter((i) => i.keyword === 'RUN').map((i) => i.argumentsText);
   return {
     fragment: {
       unit,
       instructions,
       args,
       copySources: copies.sources,
-      runBodies,
       workdirAfter: copies.workdirAfter,
     },
     errors: [
