@@ -216,7 +216,7 @@ describe('composeImage', () => {
         const fragment = readFileSync(join(workspace.root, block.source), 'utf8').trimEnd().split('\n');
         expect(block.lineCount).toBe(fragment.length);
         fragment.forEach((line, index) => {
-          if (!line.startsWith('ARG ')) expect(dockerfile[block.firstLine - 1 + index]).toBe(line);
+          if (!line.startsWith('ARG ')) expect(dockerfile[block.firstLine + index]).toBe(line);
         });
       }
     } finally {

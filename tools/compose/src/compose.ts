@@ -12,6 +12,7 @@ import {
 } from '@image-layers/manifest/load';
 import type { OptionValue } from '@image-layers/manifest/schema';
 import { collectPackages } from './collected-packages';
+import type { LineRange } from '@image-layers/manifest/line-index';
 import { composedContractErrors } from './composed-contract';
 import { collectContextFiles, type ContextFile } from './context';
 import { parseFragment, type FragmentUnit, type ParsedFragment } from './fragment';
@@ -19,15 +20,13 @@ import { applyOptions, optionBindingErrors, resolveOptions } from './options';
 import { requirementErrors } from './requirements';
 
 /** One block of the composed Dockerfile and where it came from: the source map the linter reads. */
-export interface ProvenanceBlock {
+export interface ProvenanceBlock extends LineRange {
   unit: string;
   kind: 'layer' | 'image';
   version?: string;
   /** The fragment, relative to the workspace root. */
   source: string;
-  /** 1-based line in the composed Dockerfile where the fragment's first line is. */
-  firstLine: number;
-  lineCount: number;
+  // firstLine and lineCount: the fragment's lines in the composed Dockerfile, 0-based.
 }
 
 export interface ComposedImage {
@@ -192,7 +191,7 @@ export function composeImage(imageDir: string): ComposedImage {
     const body = text.replace(/\s+$/, '').split('\n');
     const version = block.version ? ` ${block.version}` : '';
     lines.push('', `# ---- ${block.kind} ${block.unit}${version} from ${block.source} ----`);
-    provenance.push({ ...block, firstLine: lines.length + 1, lineCount: body.length });
+    provenance.push({ ...block, firstLine: lines.length, lineCount: body.length });
     lines.push(...body);
   }
   const dockerfile = `${lines.join('\n')}\n`;

@@ -1,5 +1,6 @@
 import { parseDockerfile, type DockerfileInstruction } from '@image-layers/manifest/dockerfile-model';
 import { ImageLayersError } from '@image-layers/manifest/errors';
+import { rangeHolds, type LineRange } from '@image-layers/manifest/line-index';
 import type { ParsedFragment } from './fragment';
 
 // The layer contract is checked on each fragment before options are applied; this checks it again on the
@@ -7,11 +8,9 @@ import type { ParsedFragment } from './fragment';
 // never fire: it is the guard for what those checks miss (a quoting rule, a parser directive), so that no value
 // can add an instruction, a second FROM or an ENTRYPOINT that skipped the fragment checks.
 
-/** A block of the composed Dockerfile: the fragment it came from and where it sits (1-based first line). */
-export interface ComposedBlock {
+/** A block of the composed Dockerfile: the fragment it came from and the lines it sits on. */
+export interface ComposedBlock extends LineRange {
   fragment: ParsedFragment;
-  firstLine: number;
-  lineCount: number;
 }
 
 const keywords = (instructions: DockerfileInstruction[]) =>
@@ -19,20 +18,21 @@ const keywords = (instructions: DockerfileInstruction[]) =>
 
 export function composedContractErrors(dockerfile: string, blocks: ComposedBlock[]): ImageLayersError[] {
   const errors: ImageLayersError[] = [];
+  /** An error at 0-based `line` of the composed text, reported at its 1-based line in the fragment it came from. */
   const contract = (block: ComposedBlock | undefined, line: number, message: string) =>
     new ImageLayersError({
       code: 'composed-contract',
       unit: block?.fragment.unit.name,
       location: block
-        ? { file: block.fragment.unit.file, line: Math.max(1, line - block.firstLine + 1), column: 1 }
-        : { file: 'Dockerfile (composed)', line, column: 1 },
+        ? { file: block.fragment.unit.file, line: Math.max(0, line - block.firstLine) + 1, column: 1 }
+        : { file: 'Dockerfile (composed)', line: line + 1, column: 1 },
       message: `the composed Dockerfile breaks the layer contract: ${message}`,
       fix: 'check the option values set for this fragment (image.json) and its ARG lines; then report it, this check should never be the first to catch it',
     });
 
   const carriageReturn = /\r(?!\n)/.exec(dockerfile);
   if (carriageReturn) {
-    const line = dockerfile.slice(0, carriageReturn.index).split('\n').length;
+    const line = dockerfile.slice(0, carriageReturn.index).split('\n').length - 1;
     errors.push(
       contract(blockAt(blocks, line), line, 'a lone carriage return, which parsers split differently'),
     );
@@ -40,9 +40,9 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
   const instructions = parseDockerfile(dockerfile).instructions;
   const byBlock = new Map<ComposedBlock, DockerfileInstruction[]>(blocks.map((block) => [block, []]));
   for (const instruction of instructions) {
-    const line = instruction.line + 1;
-    const block = blockAt(blocks, line);
-    if (!block) errors.push(contract(undefined, line, `${instruction.keyword} outside every fragment`));
+    const block = blockAt(blocks, instruction.line);
+    if (!block)
+      errors.push(contract(undefined, instruction.line, `${instruction.keyword} outside every fragment`));
     else byBlock.get(block)!.push(instruction);
   }
   for (const [block, composed] of byBlock) {
@@ -50,11 +50,11 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
     const found = keywords(composed);
     if (expected.join(' ') !== found.join(' ')) {
       const first = found.findIndex((keyword, index) => keyword !== expected[index]);
-      const at = composed[first < 0 ? composed.length - 1 : first]?.line ?? block.firstLine - 1;
+      const at = composed[first < 0 ? composed.length - 1 : first]?.line ?? block.firstLine;
       errors.push(
         contract(
           block,
-          at + 1,
+          at,
           `its ${block.fragment.unit.kind} "${block.fragment.unit.name}" has ${found.length} instructions where the fragment has ${expected.length}`,
         ),
       );
@@ -62,7 +62,7 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
     const isImage = block.fragment.unit.kind === 'image';
     for (const instruction of composed) {
       const keyword = instruction.keyword;
-      const line = instruction.line + 1;
+      const line = instruction.line;
       if (keyword === 'FROM' && !block.fragment.unit.isBase)
         errors.push(contract(block, line, 'a FROM outside the base layer'));
       if ((keyword === 'ENTRYPOINT' || keyword === 'CMD') && !isImage)
@@ -71,12 +71,12 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
   }
   const froms = instructions.filter((instruction) => instruction.keyword === 'FROM');
   if (froms.length > 1) {
-    const line = froms[1]!.line + 1;
+    const line = froms[1]!.line;
     errors.push(contract(blockAt(blocks, line), line, `${froms.length} FROM instructions; an image has one`));
   }
   return errors;
 }
 
 function blockAt(blocks: ComposedBlock[], line: number): ComposedBlock | undefined {
-  return blocks.find((block) => line >= block.firstLine && line < block.firstLine + block.lineCount);
+  return blocks.find((block) => rangeHolds(block, line));
 }

@@ -122,9 +122,9 @@ describe('the composed Dockerfile is parsed again and held to the layer contract
   const tools = fragment('tools', 'layer', 'ARG W=2\nRUN true\n');
   const app = fragment('img', 'image', 'CMD ["sh"]\n');
   const blocks = [
-    { fragment: base, firstLine: 1, lineCount: 2 },
-    { fragment: tools, firstLine: 3, lineCount: 2 },
-    { fragment: app, firstLine: 5, lineCount: 1 },
+    { fragment: base, firstLine: 0, lineCount: 2 },
+    { fragment: tools, firstLine: 2, lineCount: 2 },
+    { fragment: app, firstLine: 4, lineCount: 1 },
   ];
 
   test('the same instructions as the fragments pass', () => {
@@ -136,7 +136,7 @@ describe('the composed Dockerfile is parsed again and held to the layer contract
   test('an instruction more than a fragment has, a FROM outside the base and an ENTRYPOINT in a layer are named at the fragment', () => {
     const errors = composedContractErrors(
       'FROM debian\nARG V=3\nARG W=4\nFROM evil\nENTRYPOINT x\nCMD ["sh"]\n',
-      [blocks[0]!, { ...blocks[1]!, lineCount: 3 }, { ...blocks[2]!, firstLine: 6 }],
+      [blocks[0]!, { ...blocks[1]!, lineCount: 3 }, { ...blocks[2]!, firstLine: 5 }],
     );
     expect(errors.map((error) => `${error.location.file}:${error.location.line} ${error.message}`)).toEqual([
       '/ws/tools.Dockerfile:2 the composed Dockerfile breaks the layer contract: its layer "tools" has 3 instructions where the fragment has 2',

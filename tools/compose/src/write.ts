@@ -18,7 +18,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { ImageLayersError } from '@image-layers/manifest/errors';
 import { findWorkspaceRoot } from '@image-layers/manifest/load';
 import type { ComposedImage } from './compose';
-import { PROVENANCE_FILE, RESERVED_CONTEXT_NAMES } from './context';
+import { PROVENANCE_FILE, PROVENANCE_FORMAT, RESERVED_CONTEXT_NAMES } from './context';
 
 export { PROVENANCE_FILE };
 
@@ -179,7 +179,7 @@ function stage(composed: ComposedImage, staging: string): void {
     Dockerfile: composed.dockerfile,
     // The provenance file is the linter's source map; the build itself never reads it.
     '.dockerignore': `${PROVENANCE_FILE}\n`,
-    [PROVENANCE_FILE]: `${JSON.stringify({ image: composed.image.name, blocks: composed.provenance }, null, 2)}\n`,
+    [PROVENANCE_FILE]: `${JSON.stringify({ format: PROVENANCE_FORMAT, image: composed.image.name, blocks: composed.provenance }, null, 2)}\n`,
   };
   for (const [name, text] of Object.entries(generated)) {
     writeFileSync(join(staging, name), text, { flag: 'wx' });

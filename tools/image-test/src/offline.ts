@@ -157,7 +157,7 @@ export function leaveOutSteps(
   for (const item of leaveOut) {
     const block = provenance.find((candidate) => candidate.unit === item.unit);
     if (!block) continue;
-    const start = block.firstLine - 1;
+    const start = block.firstLine;
     const blockText = lines.slice(start, start + block.lineCount).join('\n');
     const runs = parseDockerfile(blockText)
       .all('RUN')

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { composeImage } from '@image-layers/compose/compose';
@@ -41,6 +42,25 @@ describe('findings of a composed image, at the fragment line that produced them'
       'packages/base/layer.Dockerfile:4:66 DL3008',
       'packages/tools/layer.Dockerfile:4:16 DL3004',
     ]);
+  });
+  test('a provenance file of another format (1-based lines) or damaged is refused, with the command that rewrites it', async () => {
+    const root = workspace(toolsLayer);
+    const out = join(root, 'dist/apps/img');
+    writeComposedImage(composeImage(join(root, 'apps/img')), out);
+    const file = join(out, 'image-layers.provenance.json');
+    const current = JSON.parse(readFileSync(file, 'utf8'));
+    for (const text of [JSON.stringify({ ...current, format: 1 }), '{"format": 2, "blocks": [{"unit": 3}]}', '{']) {
+      writeFileSync(file, text);
+      const findings = await lintPath(join(out, 'Dockerfile'), emptyConfig());
+      expect(findings).toEqual([
+        expect.objectContaining({
+          file,
+          line: 1,
+          severity: 'error',
+          message: expect.stringMatching(/^stale-provenance: .*compose the image again \(npx nx build/),
+        }),
+      ]);
+    }
   });
   test('an image folder is composed in memory and gives the same findings, no build needed', async () => {
     const root = workspace(toolsLayer);

@@ -1,4 +1,5 @@
 import type { Position } from '@image-layers/manifest/dockerfile-model';
+import type { LineRange } from '@image-layers/manifest/line-index';
 // The linter's vocabulary: what a finding is, what a rule is and what a rule sees. Rules, formatters, the
 // engine and the CLI all speak it, so a rule module reads like every other.
 
@@ -37,14 +38,12 @@ export interface Hit {
 }
 
 /** One unit of a composed Dockerfile (or the one fragment being linted) and where it came from. */
-export interface LintUnit {
+export interface LintUnit extends LineRange {
   name: string;
   kind: 'layer' | 'image';
   /** The fragment file the user edits (absolute). */
   file: string;
-  /** 0-based lines [firstLine, firstLine + lineCount) of the linted text that came from `file`. */
-  firstLine: number;
-  lineCount: number;
+  // firstLine and lineCount: the lines of the linted text that came from `file`.
   /** What the unit's manifest declares, for layer-aware rules. Undefined for a plain Dockerfile. */
   grants?: string[];
   provides?: string[];

@@ -3,6 +3,9 @@ import { dirname, join } from 'node:path';
 import type { ComposedImage, ProvenanceBlock } from '@image-layers/compose/compose';
 import { parseFragment } from '@image-layers/compose/fragment';
 import { loadLayer, type LoadedLayer } from '@image-layers/manifest/load';
+import { PROVENANCE_FORMAT } from '@image-layers/compose/context';
+import { ImageLayersError } from '@image-layers/manifest/errors';
+import { readUnitFile } from '@image-layers/manifest/unit-file';
 import type { LintUnit } from './types';
 
 // Units tie lines of the linted text to the fragment a user edits and to what its manifest declares:
@@ -37,7 +40,7 @@ export function unitsOfComposed(composed: ComposedImage, root: string): LintUnit
       name: block.unit,
       kind: block.kind,
       file: join(root, block.source),
-      firstLine: block.firstLine - 1,
+      firstLine: block.firstLine,
       lineCount: block.lineCount,
       grants: layer ? layer.manifest.grants.map((grant) => grant.privilege) : [],
       provides: layer?.manifest.provides ?? [],
@@ -51,14 +54,14 @@ export function unitsOfComposed(composed: ComposedImage, root: string): LintUnit
  * beside it. Manifests are read from the workspace; a layer that no longer loads keeps its lines mapped.
  */
 export function unitsOfProvenance(provenanceFile: string, root: string): LintUnit[] {
-  const { blocks } = JSON.parse(readFileSync(provenanceFile, 'utf8')) as { blocks: ProvenanceBlock[] };
+  const blocks = readProvenance(provenanceFile);
   let workdir = '/';
   return blocks.map((block) => {
     const span: LintUnit = {
       name: block.unit,
       kind: block.kind,
       file: join(root, block.source),
-      firstLine: block.firstLine - 1,
+      firstLine: block.firstLine,
       lineCount: block.lineCount,
       grants: [],
       provides: [],
@@ -84,4 +87,41 @@ export function unitsOfProvenance(provenanceFile: string, root: string): LintUni
     }
     return span;
   });
+}
+
+const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+
+/**
+ * The blocks of a provenance file, checked: it sits in an output folder anyone can edit, and one written by an
+ * older composer (1-based lines) would map every finding to the wrong line.
+ */
+function readProvenance(file: string): ProvenanceBlock[] {
+  const text = readUnitFile(file);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const { format, blocks } = (parsed ?? {}) as { format?: unknown; blocks?: unknown };
+  const valid =
+    format === PROVENANCE_FORMAT &&
+    Array.isArray(blocks) &&
+    blocks.every(
+      (block: Partial<ProvenanceBlock>) =>
+        typeof block?.unit === 'string' &&
+        (block.kind === 'layer' || block.kind === 'image') &&
+        typeof block.source === 'string' &&
+        isCount(block.firstLine) &&
+        isCount(block.lineCount),
+    );
+  if (!valid) {
+    throw new ImageLayersError({
+      code: 'stale-provenance',
+      location: { file },
+      message: `not a provenance file of format ${PROVENANCE_FORMAT} (the composer's source map): it is damaged, or written by another version of image-layers`,
+      fix: 'compose the image again (npx nx build <image>, or npx image-layers compose <image-dir>), then lint its Dockerfile',
+    });
+  }
+  return blocks as ProvenanceBlock[];
 }

@@ -1,5 +1,17 @@
 // Offsets to lines and back, for every tool that reports a place in a text file (manifests, Dockerfiles).
 
+/**
+ * Lines [firstLine, firstLine + lineCount) of a text, 0-based like the Dockerfile model's Position (and like
+ * source maps): the one shape of "these lines of the composed Dockerfile came from that fragment".
+ */
+export interface LineRange {
+  firstLine: number;
+  lineCount: number;
+}
+
+export const rangeHolds = (range: LineRange, line: number): boolean =>
+  line >= range.firstLine && line < range.firstLine + range.lineCount;
+
 /** The offset where each line starts (line 0 at offset 0). */
 export function lineStarts(text: string): number[] {
   const starts = [0];
