@@ -1,4 +1,5 @@
 import type { Position } from '@image-layers/manifest/dockerfile-model';
+import type { SourceLocation } from '@image-layers/manifest/errors';
 import type { LineRange } from '@image-layers/manifest/line-index';
 // The linter's vocabulary: what a finding is, what a rule is and what a rule sees. Rules, formatters, the
 // engine and the CLI all speak it, so a rule module reads like every other.
@@ -20,11 +21,8 @@ export function parseThreshold(value: string): Threshold | undefined {
 /** A 0-based position in the text being linted: the Dockerfile model's one shape of a place. */
 export type { Position };
 
-/** What the user reads: 1-based line and column in the file they wrote. */
-export interface Finding {
-  file: string;
-  line: number;
-  column: number;
+/** What the user reads: a place as every tool reports one (1-based line and column in the file they wrote). */
+export interface Finding extends Required<SourceLocation> {
   code: string;
   severity: Severity;
   message: string;
