@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { runScript } from '@image-layers/support/processes';
-import { appDir, makeTempDir, workspaceRoot } from '@image-layers/support/workspace';
+import { makeTempDir, workspaceRoot } from '@image-layers/support/workspace';
+import { makeFixtureWorkspace } from '@image-layers/testing/fixture-workspace';
 import { testEngineAddress } from './engine';
 import { dockerBuildArgs, ImageBuildError, type ImageBuildOptions } from './build-image';
 
@@ -60,9 +61,13 @@ describe("the image target's docker command", () => {
   });
 });
 
-describe('npx nx run claude-code-image:image, through the CLI', () => {
+describe('npx nx run <image>:image, through the CLI (on the image of a fixture workspace)', () => {
   const temp = makeTempDir('image-target-');
-  afterAll(temp.cleanup);
+  const workspace = makeFixtureWorkspace();
+  afterAll(() => {
+    temp.cleanup();
+    workspace.cleanup();
+  });
   writeFileSync(join(temp.path, 'Dockerfile'), 'FROM scratch\n');
   const cli = (args: string[], env: Record<string, string>) =>
     runScript(
@@ -70,7 +75,7 @@ describe('npx nx run claude-code-image:image, through the CLI', () => {
       [
         join(workspaceRoot, 'tools/image-layers/bin/image-layers.js'),
         'image',
-        appDir('claude-code-image'),
+        join(workspace.root, 'apps/img'),
         ...args,
       ],
       { env, cwd: workspaceRoot, timeoutMs: 60_000 },
@@ -87,7 +92,7 @@ describe('npx nx run claude-code-image:image, through the CLI', () => {
   test('without a composed context, says to build it first', async () => {
     const result = await cli(['--context', join(temp.path, 'missing')], {});
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('run `npx nx build claude-code-image` first');
+    expect(result.stderr).toContain('run `npx nx build img` first');
   });
 
   test('builds for real on the engine, with tags and build arguments (the local base stands in for python:3.11-slim)', async () => {

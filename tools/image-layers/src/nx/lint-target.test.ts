@@ -1,6 +1,14 @@
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
+import { makeFixtureWorkspace } from '@image-layers/testing/fixture-workspace';
 import { createNodes } from './plugin';
-import { workspaceRoot } from '@image-layers/testing';
+
+// The targets the plugin infers for a layer and an image of a fixture workspace: what they are does not depend on
+// which layers the real workspace has, so the real ones are not read.
+const workspace = makeFixtureWorkspace();
+afterAll(workspace.cleanup);
+const workspaceRoot = workspace.root;
+const LAYER = 'packages/tools/layer.json';
+const IMAGE = 'apps/img/image.json';
 
 type Nodes = {
   projects?: Record<
@@ -19,7 +27,7 @@ async function targetsOf(file: string) {
 
 describe('the inferred lint target', () => {
   test('every layer gets a cached lint of its fragment and scripts, keyed on its definition and the .hadolint.yaml files', async () => {
-    const lint = (await targetsOf('packages/git-auth/layer.json')).lint!;
+    const lint = (await targetsOf(LAYER)).lint!;
     expect(lint).toMatchObject({
       command: 'node tools/image-layers/bin/image-layers.js lint {projectRoot}',
       cache: true,
@@ -35,7 +43,7 @@ describe('the inferred lint target', () => {
     expect(lint.inputs).not.toContain('^definition');
   });
   test("every image gets a cached lint of its composition, keyed also on its layers' definitions", async () => {
-    const lint = (await targetsOf('apps/claude-code-image/image.json')).lint!;
+    const lint = (await targetsOf(IMAGE)).lint!;
     expect(lint).toMatchObject({
       command: 'node tools/image-layers/bin/image-layers.js lint {projectRoot}',
       cache: true,
@@ -45,7 +53,7 @@ describe('the inferred lint target', () => {
 });
 
 describe('every inferred target explains itself (nx show project <name>)', () => {
-  test.each(['packages/git-auth/layer.json', 'apps/claude-code-image/image.json'])('%s', async (file) => {
+  test.each([LAYER, IMAGE])('%s', async (file) => {
     const targets = (await targetsOf(file)) as Record<string, { metadata?: { description?: string } }>;
     expect(Object.keys(targets).length).toBeGreaterThan(3);
     for (const [name, target] of Object.entries(targets))

@@ -1,13 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { afterAll, describe, expect, test } from 'vitest';
 import { makeTempDir, runScript, workspaceRoot } from '@image-layers/testing';
+import { makeFixtureWorkspace } from '@image-layers/testing/fixture-workspace';
 import { ALLOWED, plugin, readProjects, testPathPatterns } from './module-boundaries';
 
 // The module-boundary rule, run by ESLint: on imports planted in memory at real paths of the workspace (nothing is
-// written into the checkout), on the whole real workspace, and through the workspace's own eslint.config.mjs.
+// written into the checkout, at paths of a fixture workspace), on the machinery's own projects and a fixture workspace's layers, and through the
+// workspace's own eslint.config.mjs.
 
 /** ESLint with only the boundary rule, rooted at `root`. */
 const boundariesOnly = (root: string) =>
@@ -25,10 +27,21 @@ const boundariesOnly = (root: string) =>
       },
     ],
   });
-const eslint = boundariesOnly(workspaceRoot);
+/**
+ * Where imports are planted: a fixture workspace (layers base, user, tools; image img) with the machinery's real
+ * package.json files (their tags) and nx.json, so that no test here reads the real layers or images.
+ */
+const planted = makeFixtureWorkspace();
+afterAll(planted.cleanup);
+for (const name of readdirSync(join(workspaceRoot, 'tools'))) {
+  const manifest = join(workspaceRoot, 'tools', name, 'package.json');
+  if (existsSync(manifest)) planted.write(`tools/${name}/package.json`, readFileSync(manifest, 'utf8'));
+}
+planted.write('nx.json', readFileSync(join(workspaceRoot, 'nx.json'), 'utf8'));
+const eslint = boundariesOnly(planted.root);
 
 /** The boundary messages for `code` as if it were the file at `path` (relative to `root`). */
-async function messagesFor(path: string, code: string, linter = eslint, root = workspaceRoot) {
+async function messagesFor(path: string, code: string, linter = eslint, root = planted.root) {
   const [result] = await linter.lintText(code, { filePath: join(root, path) });
   expect(result!.messages.filter((message) => message.ruleId !== 'image-layers/module-boundaries')).toEqual(
     [],
@@ -88,9 +101,9 @@ describe('an import against the direction is an error naming the file, the proje
     ],
     [
       "a layer's test importing the CLI or the Nx plugin (the machinery's top)",
-      'packages/git-auth/test/askpass.test.ts',
+      'packages/tools/test/tools.test.ts',
       "import { createNodes } from 'image-layers/src/nx/plugin';",
-      'packages/git-auth/test/askpass.test.ts (type:image-layer) imports image-layers (layer:entry)',
+      'packages/tools/test/tools.test.ts (type:image-layer) imports image-layers (layer:entry)',
     ],
   ])('%s', async (_what, path, code, message) => {
     const [found, ...more] = await messagesFor(path, code);
@@ -131,7 +144,7 @@ describe('production code imports no test helpers', () => {
       ['tools/compose/src/compose.test.ts', "import { makeTempDir } from '@image-layers/testing';"],
       ['tools/lint/src/rules/rule-test-kit.ts', "import { compose } from '@image-layers/compose/compose';"],
       [
-        'packages/git-auth/test/token-helper-fixture.ts',
+        'packages/tools/test/server-fixture.ts',
         "import { runScript } from '@image-layers/testing';",
       ],
       [
@@ -139,7 +152,7 @@ describe('production code imports no test helpers', () => {
         "import { fixture } from '@image-layers/testing/fixture-workspace';",
       ],
       [
-        'apps/claude-code-image/test/seed.test.ts',
+        'apps/img/test/seed.test.ts',
         "import { compose } from '@image-layers/compose/compose';",
       ],
       ['tools/image-layers/src/cli/main.ts', "import { lintCli } from '@image-layers/lint/cli';"],
@@ -151,17 +164,28 @@ describe('production code imports no test helpers', () => {
 describe('the real workspace', () => {
   // That the workspace keeps the direction is the code-checks project's lint target (eslint tools packages apps),
   // whose inputs are the whole workspace's sources; a test here would replay a stale green when a layer changed.
-  test('every project has a tag with a row in the table', () => {
-    const projects = readProjects(workspaceRoot);
+  test('every machinery project (tools/*) has a tag with a row in the table', () => {
+    const projects = readProjects(workspaceRoot).filter((project) => project.root.startsWith('tools/'));
     expect(projects.map((project) => project.root)).toEqual(
-      expect.arrayContaining([
-        'tools/compose',
-        'tools/testing',
-        'packages/git-auth',
-        'apps/claude-code-image',
-      ]),
+      expect.arrayContaining(['tools/manifest', 'tools/compose', 'tools/testing', 'tools/image-layers']),
     );
     expect(projects.filter((project) => !project.tags.some((tag) => tag in ALLOWED))).toEqual([]);
+  });
+  test('layers and images are tagged from their manifests (read on a fixture workspace, not the real layers)', () => {
+    const fixture = makeFixtureWorkspace();
+    try {
+      const tagged = readProjects(fixture.root).map((project) => [project.root, project.tags]);
+      expect(tagged).toEqual(
+        expect.arrayContaining([
+          ['packages/base', ['type:image-layer']],
+          ['packages/tools', ['type:image-layer']],
+          ['apps/img', ['type:image']],
+        ]),
+      );
+      for (const [, tags] of tagged) expect(tags!.every((tag) => tag in ALLOWED)).toBe(true);
+    } finally {
+      fixture.cleanup();
+    }
   });
   test("test files are what nx.json's production input leaves out", () => {
     const patterns = testPathPatterns(workspaceRoot);
