@@ -174,7 +174,7 @@ describe('the real workspace', () => {
   test('layers and images are tagged from their manifests (read on a fixture workspace, not the real layers)', () => {
     const fixture = makeFixtureWorkspace();
     try {
-      const tagged = readProjects(fixture.root).map((project) => [project.root, project.tags]);
+      const tagged = readProjects(fixture.root).map((project): [string, string[]] => [project.root, project.tags]);
       expect(tagged).toEqual(
         expect.arrayContaining([
           ['packages/base', ['type:image-layer']],
@@ -182,7 +182,7 @@ describe('the real workspace', () => {
           ['apps/img', ['type:image']],
         ]),
       );
-      for (const [, tags] of tagged) expect(tags!.every((tag) => tag in ALLOWED)).toBe(true);
+      for (const [, tags] of tagged) expect(tags.every((tag) => tag in ALLOWED)).toBe(true);
     } finally {
       fixture.cleanup();
     }

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { filesUnder } from '@image-layers/support/walk';
 import { dirname, join } from 'node:path';
 import {
   createNodesFromFiles,
@@ -117,13 +117,9 @@ const unitTestTarget = (extraInputs: string[]) =>
  */
 const machineryTestTarget = () => testTarget(['default', '^production']);
 
-const hasTests = (dir: string): boolean => {
-  try {
-    return readdirSync(dir, { recursive: true }).some((file) => String(file).endsWith('.test.ts'));
-  } catch {
-    return false;
-  }
-};
+/** Whether a machinery project's src/ holds a vitest file (the walker's: links not followed, node_modules skipped). */
+const hasTests = (dir: string): boolean =>
+  filesUnder(dir, (name) => name.endsWith('.test.ts'), ['node_modules']).length > 0;
 
 export const createNodes: CreateNodes = [
   '{{packages,apps}/*/{layer,image}.json,tools/*/package.json}',
