@@ -239,7 +239,9 @@ describe.concurrent(
   },
 );
 
-test('a script left 0644 in git is refused even when a RUN chmods it: the mode in git is the one way', async ({ onTestFinished }) => {
+test('a script left 0644 in git is refused even when a RUN chmods it: the mode in git is the one way', async ({
+  onTestFinished,
+}) => {
   const workspace = makeFixtureWorkspace({
     'packages/tools/files/bin/hello': { text: '#!/bin/sh\necho hello\n', mode: 0o644 },
     'packages/tools/layer.Dockerfile':

@@ -49,7 +49,11 @@ describe('findings of a composed image, at the fragment line that produced them'
     writeComposedImage(composeImage(join(root, 'apps/img')), out);
     const file = join(out, 'image-layers.provenance.json');
     const current = JSON.parse(readFileSync(file, 'utf8'));
-    for (const text of [JSON.stringify({ ...current, format: 1 }), '{"format": 2, "blocks": [{"unit": 3}]}', '{']) {
+    for (const text of [
+      JSON.stringify({ ...current, format: 1 }),
+      '{"format": 2, "blocks": [{"unit": 3}]}',
+      '{',
+    ]) {
       writeFileSync(file, text);
       const findings = await lintPath(join(out, 'Dockerfile'), emptyConfig());
       expect(findings).toEqual([

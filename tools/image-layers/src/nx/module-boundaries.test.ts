@@ -143,18 +143,12 @@ describe('production code imports no test helpers', () => {
     const allowed = [
       ['tools/compose/src/compose.test.ts', "import { makeTempDir } from '@image-layers/testing';"],
       ['tools/lint/src/rules/rule-test-kit.ts', "import { compose } from '@image-layers/compose/compose';"],
-      [
-        'packages/tools/test/server-fixture.ts',
-        "import { runScript } from '@image-layers/testing';",
-      ],
+      ['packages/tools/test/server-fixture.ts', "import { runScript } from '@image-layers/testing';"],
       [
         'tools/image-layers/bench/compose.bench.ts',
         "import { fixture } from '@image-layers/testing/fixture-workspace';",
       ],
-      [
-        'apps/img/test/seed.test.ts',
-        "import { compose } from '@image-layers/compose/compose';",
-      ],
+      ['apps/img/test/seed.test.ts', "import { compose } from '@image-layers/compose/compose';"],
       ['tools/image-layers/src/cli/main.ts', "import { lintCli } from '@image-layers/lint/cli';"],
     ];
     for (const [path, code] of allowed) expect(await messagesFor(path!, code!), path).toEqual([]);
@@ -174,7 +168,10 @@ describe('the real workspace', () => {
   test('layers and images are tagged from their manifests (read on a fixture workspace, not the real layers)', () => {
     const fixture = makeFixtureWorkspace();
     try {
-      const tagged = readProjects(fixture.root).map((project): [string, string[]] => [project.root, project.tags]);
+      const tagged = readProjects(fixture.root).map((project): [string, string[]] => [
+        project.root,
+        project.tags,
+      ]);
       expect(tagged).toEqual(
         expect.arrayContaining([
           ['packages/base', ['type:image-layer']],
