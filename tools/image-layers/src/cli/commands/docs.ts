@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { RegisterCommand } from '../command';
 
@@ -36,8 +36,9 @@ export const registerDocs: RegisterCommand = (program, { action }) => {
           return { file: readme.file, expected: readme.expected };
         });
         // The machinery's own documents live in this CLI's workspace: a fixture workspace using it has none.
-        const machinery = join(__dirname, '..', '..', '..', '..');
-        if (root === machinery) {
+        // Compared by real path, so a checkout reached through a symbolic link still writes them.
+        const { workspaceRoot: machinery } = await import('@image-layers/support/workspace');
+        if (realpathSync(root) === realpathSync(machinery)) {
           const { RULES_DOC, rulesMarkdown } = await import('@image-layers/lint/rules-doc');
           generated.push({ file: RULES_DOC, expected: rulesMarkdown() });
           const schemas = join(machinery, 'tools', 'image-layers', 'schema');
