@@ -7,7 +7,7 @@ import { NPM_TEST_TARGETS } from '@image-layers/test-runner/npm-test';
 // The workspace-wide checks live in this project, which no project depends on: their inputs span every project,
 // and on a project others depend on (the CLI's), every layer change would make every layer and image affected.
 
-describe("the machinery's own typecheck and lint targets (named as Nx names them)", () => {
+describe("the machinery's own typecheck, lint and docs targets (named as Nx names them)", () => {
   const targets = (
     JSON.parse(readFileSync(join(workspaceRoot, 'tools/code-checks/package.json'), 'utf8')) as {
       nx: { targets: Record<string, { command: string; cache: boolean }> };
@@ -28,8 +28,28 @@ describe("the machinery's own typecheck and lint targets (named as Nx names them
     expect(targets.typecheck).toMatchObject({ command: 'tsc -p tsconfig.json --noEmit', cache: true });
     expect(targets.lint).toMatchObject({ command: 'eslint tools packages apps', cache: true });
   });
-  test('npm test runs both', () => {
-    expect(NPM_TEST_TARGETS).toEqual(expect.arrayContaining(['typecheck', 'lint']));
+  test('npm test runs all three', () => {
+    expect(NPM_TEST_TARGETS).toEqual(expect.arrayContaining(['typecheck', 'lint', 'docs']));
+  });
+  test('docs is the drift check of every generated document, re-run on any manifest, fragment, layer file or README', async () => {
+    expect(targets.docs).toMatchObject({
+      command: 'node tools/image-layers/bin/image-layers.js docs --check',
+      cache: true,
+    });
+    const files = await inputFiles('docs');
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'apps/README.md',
+        'apps/claude-code-image/image.json',
+        'packages/git-auth/layer.json',
+        'packages/git-auth/layer.Dockerfile',
+        'packages/git-auth/files/scripts/molecule-askpass',
+        'packages/git-auth/README.md',
+        'tools/lint/docs/rules.md',
+        'tools/docs/src/images-matrix.ts',
+      ]),
+    );
+    expect(files.filter((file) => /\/test\/|\.test\.ts$/.test(file))).toEqual([]);
   });
   test('typecheck re-runs on any TypeScript file and tsconfig', async () => {
     expect(await inputFiles('typecheck')).toEqual(

@@ -12,6 +12,9 @@ export const IMAGE_TEST_FILE = 'test/image-test.json';
 /** Layers live in packages/<name>/: a layer's name is its folder's name, so both resolve the same way. */
 export const LAYERS_FOLDER = 'packages';
 
+/** Image apps live in apps/<name>/ (a folder with an image.json). */
+export const IMAGES_FOLDER = 'apps';
+
 /** The layer names the workspace has (folders of packages/ with a layer.json), sorted. */
 export function listLayerNames(workspaceRoot: string): string[] {
   const folder = join(workspaceRoot, LAYERS_FOLDER);
@@ -19,4 +22,14 @@ export function listLayerNames(workspaceRoot: string): string[] {
   return readdirSync(folder)
     .filter((name) => existsSync(join(folder, name, LAYER_MANIFEST)))
     .sort();
+}
+
+/** The image app folders the workspace has (folders of apps/ with an image.json), sorted by name. */
+export function listImageDirs(workspaceRoot: string): string[] {
+  const folder = join(workspaceRoot, IMAGES_FOLDER);
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((name) => existsSync(join(folder, name, IMAGE_MANIFEST)))
+    .sort()
+    .map((name) => join(folder, name));
 }

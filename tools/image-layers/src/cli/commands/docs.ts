@@ -20,7 +20,7 @@ export const registerDocs: RegisterCommand = (program, { action }) => {
   program
     .command('docs')
     .description(
-      "write every generated document: each layer's README.md, the linter's rules page, the JSON Schemas of the manifests",
+      "write every generated document: each layer's README.md, apps/README.md (images x layers), the linter's rules page, the JSON Schemas of the manifests",
     )
     .option('--check', 'write nothing; exit 1 naming each document that is out of date')
     .action(
@@ -28,6 +28,8 @@ export const registerDocs: RegisterCommand = (program, { action }) => {
         const { findWorkspaceRoot, LAYERS_FOLDER, listLayerNames } =
           await import('@image-layers/manifest/load');
         const { expectedLayerReadme } = await import('@image-layers/docs/layer-readme-check');
+        const { expectedImagesMatrix } = await import('@image-layers/docs/images-matrix');
+        const { listImageDirs } = await import('@image-layers/manifest/layout');
         const { jsonSchemas } = await import('@image-layers/manifest/json-schema');
         const { writeFileAtomic } = await import('@image-layers/compose/write');
         const root = findWorkspaceRoot(process.cwd());
@@ -35,6 +37,8 @@ export const registerDocs: RegisterCommand = (program, { action }) => {
           const readme = expectedLayerReadme(join(root, LAYERS_FOLDER, name));
           return { file: readme.file, expected: readme.expected };
         });
+        // apps/README.md: the images x layers table, in every workspace that has an image.
+        if (listImageDirs(root).length > 0) generated.push(expectedImagesMatrix(root));
         // The machinery's own documents live in this CLI's workspace: a fixture workspace using it has none.
         // Compared by real path, so a checkout reached through a symbolic link still writes them.
         const { workspaceRoot: machinery } = await import('@image-layers/support/workspace');
