@@ -7,7 +7,7 @@ import { NPM_TEST_TARGETS } from '@image-layers/test-runner/npm-test';
 // The workspace-wide checks live in this project, which no project depends on: their inputs span every project,
 // and on a project others depend on (the CLI's), every layer change would make every layer and image affected.
 
-describe("the machinery's own typecheck, lint and docs targets (named as Nx names them)", () => {
+describe("the machinery's own typecheck, lint, docs and check targets (named as Nx names them)", () => {
   const targets = (
     JSON.parse(readFileSync(join(workspaceRoot, 'tools/code-checks/package.json'), 'utf8')) as {
       nx: { targets: Record<string, { command: string; cache: boolean }> };
@@ -28,8 +28,17 @@ describe("the machinery's own typecheck, lint and docs targets (named as Nx name
     expect(targets.typecheck).toMatchObject({ command: 'tsc -p tsconfig.json --noEmit', cache: true });
     expect(targets.lint).toMatchObject({ command: 'eslint tools packages apps', cache: true });
   });
-  test('npm test runs all three', () => {
-    expect(NPM_TEST_TARGETS).toEqual(expect.arrayContaining(['typecheck', 'lint', 'docs']));
+  test('npm test runs all four', () => {
+    expect(NPM_TEST_TARGETS).toEqual(expect.arrayContaining(['typecheck', 'lint', 'docs', 'check']));
+  });
+  test('check is the workspace check (every layer, no file shipped twice), on the same inputs as docs', () => {
+    expect(targets.check).toMatchObject({
+      command: 'node tools/image-layers/bin/image-layers.js check',
+      cache: true,
+    });
+    expect((targets.check as unknown as { inputs: string[] }).inputs).toEqual(
+      (targets.docs as unknown as { inputs: string[] }).inputs,
+    );
   });
   test('docs is the drift check of every generated document, re-run on any manifest, fragment, layer file or README', async () => {
     expect(targets.docs).toMatchObject({

@@ -6,8 +6,8 @@ import { filesUnder } from '@image-layers/support/walk';
 import { closingLine, type TestReport } from './project-tests';
 import { installTestTools } from './setup-test-tools';
 
-/** The targets `npm test` runs in every project that has them (typecheck, lint's ESLint and docs: the machinery's own). */
-export const NPM_TEST_TARGETS = ['build', 'typecheck', 'lint', 'docs', 'test', 'image-test'];
+/** The targets `npm test` runs in every project that has them (typecheck, docs and check: code-checks' alone). */
+export const NPM_TEST_TARGETS = ['build', 'typecheck', 'lint', 'docs', 'check', 'test', 'image-test'];
 
 /**
  * `npm test`: installs the test tools, runs every project's build, typecheck, lint, test and image-test targets
