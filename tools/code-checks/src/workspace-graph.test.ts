@@ -1,11 +1,13 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTempDir, runScript, workspaceRoot } from '@image-layers/testing';
 import { copyWorkspace } from '@image-layers/testing/workspace-copy';
 
-// The Nx graph of this image, through the real `nx` binary and the workspace's plugin, on a copy of the workspace (its committed and
-// working-tree files, with node_modules linked), so edits made here never touch the real checkout.
+// The real workspace's Nx graph, through the real `nx` binary and the workspace's plugin, on a copy of the workspace
+// (its committed and working-tree files, with node_modules linked), so edits made here never touch the checkout.
+// It lives in code-checks because it reads every layer and image: this project's test target hashes them all
+// (tools/code-checks/package.json), so adding an image or a layer re-runs it instead of replaying a stale green.
 
 const temp = makeTempDir('image-layers-nx-');
 const copy = join(temp.path, 'workspace');
@@ -55,7 +57,33 @@ function reachedBy(layer: string): string[] {
   return [...reached, ...images].sort();
 }
 
-describe("claude-code-image's place in the Nx graph", () => {
+/** The files an image app holds of its own (files/ and its fragment), as paths from the workspace root. */
+const ownFilesOf = (image: string): string[] => {
+  const dir = join(workspaceRoot, 'apps', image, 'files');
+  const files = existsSync(dir)
+    ? (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name).slice(workspaceRoot.length + 1))
+    : [];
+  return [`apps/${image}/image.json`, ...files];
+};
+
+/**
+ * The layers and images `nx show projects --affected --files=...` lists. Nx also lists this project, code-checks,
+ * for any change to a layer or image: its docs, check and test targets read every unit (the images table, the
+ * one-source check, this test), so Nx's input-based affected rightly re-runs them. It is the workspace's check,
+ * not a layer or an image, and it is left out of the comparisons below (which then are exact), after checking it
+ * is there.
+ */
+async function affectedBy(files: string[]): Promise<string[]> {
+  const result = await nx('show', 'projects', '--affected', `--files=${files.join(',')}`, '--json');
+  expect(result.exitCode, result.stderr).toBe(0);
+  const affected = JSON.parse(result.stdout) as string[];
+  expect(affected).toContain('@image-layers/code-checks');
+  return affected.filter((name) => name !== '@image-layers/code-checks').sort();
+}
+
+describe("the workspace's Nx graph", () => {
   test('infers build and test targets for every layer and image, with no project.json', async () => {
     const result = await nx('show', 'projects', '--with-target', 'build', '--json');
     expect(result.exitCode).toBe(0);
@@ -68,37 +96,44 @@ describe("claude-code-image's place in the Nx graph", () => {
     const images = await nx('show', 'projects', '--with-target', 'image', '--json');
     expect((JSON.parse(images.stdout) as string[]).sort()).toEqual(IMAGES.sort());
     // t4-escalation's image test builds it on agent-user (user:agent): the edge makes `nx affected` follow.
-    const affected = await nx(
-      'show',
-      'projects',
-      '--affected',
-      '--files=packages/agent-user/layer.Dockerfile',
-      '--json',
-    );
-    expect((JSON.parse(affected.stdout) as string[]).sort()).toEqual(reachedBy('agent-user'));
+    expect(await affectedBy(['packages/agent-user/layer.Dockerfile'])).toEqual(reachedBy('agent-user'));
     expect(reachedBy('agent-user')).toEqual(expect.arrayContaining(['t4-escalation', 'claude-code-image']));
   });
 
   test('a change to the askpass script affects exactly git-auth and the images that list it', async () => {
-    const result = await nx(
-      'show',
-      'projects',
-      '--affected',
-      '--files=packages/git-auth/files/scripts/molecule-askpass',
-      '--json',
+    expect(await affectedBy(['packages/git-auth/files/scripts/molecule-askpass'])).toEqual(
+      reachedBy('git-auth'),
     );
-    expect(result.exitCode).toBe(0);
-    expect((JSON.parse(result.stdout) as string[]).sort()).toEqual(reachedBy('git-auth'));
     expect(reachedBy('git-auth')).toEqual(expect.arrayContaining(['claude-code-image', 'git-auth']));
+  });
+
+  test.each(IMAGES)(
+    "a change to a file of %s's own (its adapter, its hooks) affects that image alone",
+    async (image) => {
+      const files = ownFilesOf(image);
+      expect(files.length).toBeGreaterThan(0);
+      // All at once: Nx's --files takes a comma-separated list, and the union must still be the image alone.
+      expect(await affectedBy(files), files.join(' ')).toEqual([image]);
+    },
+  );
+
+  test('a change to a layer every image lists (the last such, e.g. the shared entrypoint) affects every image', async () => {
+    const shared = LAYERS.filter((layer) => IMAGES.every((image) => layersOf(image).includes(layer)));
+    expect(shared.length).toBeGreaterThan(0);
+    const layer = shared.at(-1)!;
+    const affected = await affectedBy([`packages/${layer}/layer.json`]);
+    expect(affected, layer).toEqual(reachedBy(layer));
+    expect(affected, layer).toEqual(expect.arrayContaining(IMAGES));
   });
 
   test("a change to a layer's test file leaves the image's build a cache hit; a change to its script does not", async () => {
     const first = await nx('build', 'claude-code-image', '--outputStyle=static');
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
 
-    appendFileSync(
-      join(copy, 'packages/git-auth/test/askpass.test.ts'),
-      '\n// a comment added by the plugin test\n',
+    // A new test file of the layer (not an edit of a named one, so renaming the layer's tests changes nothing here).
+    writeFileSync(
+      join(copy, 'packages/git-auth/test/added-by-graph-test.test.ts'),
+      '// a test file added by the graph test\n',
     );
     const afterTestEdit = await nx('build', 'claude-code-image', '--outputStyle=static');
     expect(afterTestEdit.exitCode).toBe(0);
