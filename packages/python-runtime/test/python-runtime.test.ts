@@ -40,6 +40,9 @@ describe('the python-runtime fragment', () => {
       const firstReader = runs.findIndex((run) => run.getArgumentsContent()!.includes(`\${${name}`));
       expect(firstReader, `${name} is read by no RUN`).toBeGreaterThanOrEqual(0);
       expect(argAt(name), name).toBeLessThan(runAt(firstReader));
+      const declared = fragment.bodies('ARG').find((body) => body.split('=')[0] === name)!;
+      const value = Array.isArray(option.default) ? option.default.join(' ') : String(option.default);
+      expect(declared, name).toBe(`${name}=${value}`);
     }
   });
 
