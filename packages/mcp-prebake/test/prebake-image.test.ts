@@ -100,7 +100,9 @@ const goodBuild = () =>
     MCP_SERVER_PACKAGES: `${PINNED}=${TOOL}`,
     // A scope registry that resolves here, so the ~/.npmrc path is built too.
     MCP_NPM_SCOPE_REGISTRY: '@modelcontextprotocol=https://registry.npmjs.org/',
-    MCP_CHECK_ENV: 'MEMORY_FILE_PATH=/tmp/mcp-prebake-memory.jsonl',
+    // A new value each run gives the bake step a new cache key (and only it: the ARG is declared just before it),
+    // so the step runs, and its log is read, every time rather than coming back from an earlier run's cache.
+    MCP_CHECK_ENV: `MEMORY_FILE_PATH=/tmp/mcp-prebake-memory-${process.pid}-${Date.now()}.jsonl`,
   }));
 
 /** Runs a script in the built image as `user`, with no network at all. */
