@@ -1,7 +1,15 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { layerDir, makeTempDir, workspaceRoot } from '@image-layers/testing';
+import {
+  buildWheel,
+  layerDir,
+  makeTempDir,
+  pipBase,
+  startPythonIndex,
+  workspaceRoot,
+  type PythonIndex,
+} from '@image-layers/testing';
 import { connectTestEngine, testEngineAddress, type DockerEngine } from '@image-layers/image-test/engine';
 import { reachableHosts } from '@image-layers/image-test/offline';
 import { planTestBuild, type TestBuildPlan } from '@image-layers/image-test/plan';
@@ -34,12 +42,11 @@ const temp = makeTempDir();
 afterAll(temp.cleanup);
 
 /** A workspace of the three layers and the fixture, for the harness to compose and plan as it plans any layer. */
-function fixtureWorkspace(): string {
-  const root = join(temp.path, 'workspace');
+function fixtureWorkspace(name = 'workspace', layers = ['base-os', 'agent-user', 'mcp-prebake']): string {
+  const root = join(temp.path, name);
   mkdirSync(join(root, 'packages', 'node-fixture'), { recursive: true });
   writeFileSync(join(root, 'nx.json'), '{}\n');
-  for (const layer of ['base-os', 'agent-user', 'mcp-prebake'])
-    cpSync(layerDir(layer), join(root, 'packages', layer), { recursive: true });
+  for (const layer of layers) cpSync(layerDir(layer), join(root, 'packages', layer), { recursive: true });
   writeFileSync(
     join(root, 'packages', 'node-fixture', 'layer.json'),
     JSON.stringify(
@@ -253,6 +260,128 @@ describe(`the inline bake, built for real with ${PINNED} from the npm registry (
       });
       expect(failed.result.passed).toBe(false);
       expect(failed.log).toMatch(/ETARGET|No matching version/);
+    },
+    BUILD_TIMEOUT,
+  );
+});
+
+// MCP_PREBAKE_MODE=runtime-helper, as codex, hermes and openclaw bake: the runtime's own
+// molecule_runtime/scripts/prebake-mgmt-mcp.sh, run as agent. The real helper is inside the private runtime wheel,
+// out of reach here; a stand-in runtime wheel ships one that records who ran it and where, and python-runtime
+// installs that wheel for real from an index on 127.0.0.1 (test/pip-index.test.ts in python-runtime shows how).
+const HELPER_RUNTIME = '0.1.40';
+const NO_HELPER_RUNTIME = '0.1.41';
+const helperState: { index?: PythonIndex; plan?: TestBuildPlan } = {};
+afterAll(async () => helperState.index?.close());
+
+const runtimeWheel = (version: string, helper: boolean) =>
+  buildWheel({
+    name: 'molecule-ai-workspace-runtime',
+    version,
+    files: {
+      'molecule_runtime/__init__.py': `__version__ = "${version}"\n`,
+      ...(helper
+        ? {
+            'molecule_runtime/scripts/prebake-mgmt-mcp.sh': [
+              '#!/bin/bash',
+              'set -euo pipefail',
+              "# A stand-in for the runtime's bake: it records the user, the home and that npm is on PATH.",
+              'printf "%s %s %s\\n" "$(id -un)" "$HOME" "$(command -v npm)" > "$HOME/.prebake-helper-ran"',
+              '',
+            ].join('\n'),
+          }
+        : {}),
+    },
+  });
+
+async function helperSetUp(): Promise<TestBuildPlan> {
+  const { engine } = await setUpOnce();
+  const index = await startPythonIndex();
+  index.publish('runtime', runtimeWheel(HELPER_RUNTIME, true));
+  index.publish('runtime', runtimeWheel(NO_HELPER_RUNTIME, false));
+  helperState.index = index;
+  const root = fixtureWorkspace('workspace-helper', [
+    'base-os',
+    'agent-user',
+    'python-runtime',
+    'mcp-prebake',
+  ]);
+  // The chain the runtime-helper mode needs: python-runtime before mcp-prebake (its requires do not say so, since
+  // inline needs no runtime; the step itself fails saying so).
+  writeFileSync(
+    join(root, 'packages', 'mcp-prebake', 'test', 'image-test.json'),
+    JSON.stringify({ layers: ['base-os', 'agent-user', 'node-fixture', 'python-runtime'] }),
+  );
+  const plan = planTestBuild(
+    root,
+    join(root, 'packages', 'mcp-prebake'),
+    await pipBase(engine.docker, testEngineAddress().baseImage),
+    {
+      workDir: join(root, '.image-test', 'work', 'mcp-prebake-helper'),
+      reachable: new Set([...reachableHosts(), 'pypi.org', 'git.moleculesai.app', 'registry.npmjs.org']),
+    },
+  );
+  helperState.plan = plan;
+  return plan;
+}
+let helperPlan: Promise<TestBuildPlan> | undefined;
+
+async function helperBuild(tag: string, runtimeVersion: string) {
+  const plan = await (helperPlan ??= helperSetUp());
+  const index = helperState.index!;
+  const image = `image-layers-test/mcp-prebake-helper:${tag}`;
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, `mcp-prebake-helper-${tag}.build.log`);
+  const result = await buildTestImage(
+    state.engine!,
+    {
+      ...plan,
+      buildArgs: {
+        ...plan.buildArgs,
+        PIP_INDEX_URL: index.indexUrl('runtime'),
+        PYTHON_PACKAGES: '',
+        RUNTIME_VERSION: runtimeVersion,
+        MCP_PREBAKE_MODE: 'runtime-helper',
+      },
+    },
+    image,
+    logFile,
+  );
+  return { image, result, log: readFileSync(logFile, 'utf8') };
+}
+
+describe('the runtime-helper bake, built for real with a stand-in runtime wheel installed by python-runtime', () => {
+  test(
+    "runs the runtime's prebake-mgmt-mcp.sh as agent, with agent's home and npm on PATH, and leaves the image as root",
+    async () => {
+      const built = await helperBuild('helper', HELPER_RUNTIME);
+      expect(built.result.passed, built.result.detail).toBe(true);
+      const ran = await inImage(
+        built.image,
+        'root',
+        'cat /home/agent/.prebake-helper-ran && stat -c "%U" /home/agent/.prebake-helper-ran',
+      );
+      expect(ran.stdout.trim().split('\n')).toEqual(['agent /home/agent /usr/bin/npm', 'agent']);
+      const user = await state.engine!.docker([
+        'image',
+        'inspect',
+        '--format',
+        '{{.Config.User}}',
+        built.image,
+      ]);
+      expect(user.stdout.trim()).toBe('root');
+    },
+    BUILD_TIMEOUT,
+  );
+
+  test(
+    'a runtime that ships no helper fails the build, naming the path it looked for',
+    async () => {
+      const built = await helperBuild('no-helper', NO_HELPER_RUNTIME);
+      expect(built.result.passed).toBe(false);
+      expect(built.log).toMatch(
+        /mcp-prebake: this runtime ships no \S+\/molecule_runtime\/scripts\/prebake-mgmt-mcp\.sh/,
+      );
     },
     BUILD_TIMEOUT,
   );

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import {
   buildWheel,
   layerDir,
+  pipBase,
   startPythonIndex,
   wheelFromFile,
   workspaceRoot,
@@ -92,18 +93,6 @@ const sdkWheel = () => libraryWheel(sdkName, sdkVersion, 'public');
 const { baseImage, baseAdds } = testEngineAddress();
 const baseSays = `Debian's EXTERNALLY-MANAGED marker removed, as python:3.11-slim has none; the local base adds ${baseAdds.join(', ') || 'nothing'}`;
 
-/** The local base without the marker, tagged after it (so a new base recipe gives a new one). */
-async function pipBase(engine: DockerEngine): Promise<string> {
-  const tag = `image-layers-test/pip-base:${baseImage.split(':')[1]}`;
-  const dockerfile = `FROM ${baseImage}\nRUN rm -f /usr/lib/python3*/EXTERNALLY-MANAGED\n`;
-  const built = await engine.docker(['build', '--network', 'none', '--tag', tag, '-'], {
-    input: dockerfile,
-    timeoutMs: 300_000,
-  });
-  if (built.exitCode !== 0) throw new Error(`building ${tag} failed: ${built.stderr.trim()}`);
-  return tag;
-}
-
 interface Built {
   image: string;
   seconds: number;
@@ -123,7 +112,7 @@ afterAll(async () => state.index?.close());
 
 async function setUp(): Promise<{ engine: DockerEngine; index: PythonIndex; plan: TestBuildPlan }> {
   const engine = await connectTestEngine();
-  const base = await pipBase(engine);
+  const base = await pipBase(engine.docker, baseImage);
   // The pip step's host is this test's index, so it is run: pypi.org counts as reachable for this build only.
   const plan = planTestBuild(workspaceRoot, layerDir('python-runtime'), base, {
     workDir: join(workspaceRoot, '.image-test', 'work', 'python-runtime-pip-index'),
