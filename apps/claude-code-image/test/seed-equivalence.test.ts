@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { composeImage } from '@image-layers/compose/compose';
-import { appDir, layerFile, parseDockerfileText } from '@image-layers/testing';
+import { appDir, layerFile, makeTempDir, parseDockerfileText, runScript } from '@image-layers/testing';
 
 // The composed Dockerfile must do everything the hand-written original (fixtures/seed.Dockerfile, a
 // verbatim copy) does. Each test compares one effect; the deliberate differences are the ones the
@@ -114,25 +114,81 @@ describe('the composed Dockerfile has every effect of the original', () => {
     }
   });
 
-  test('the same WORKDIR, ARG RUNTIME_VERSION and pip install, the agent SDK passed beside requirements.txt', () => {
+  test('the same WORKDIR, ARG RUNTIME_VERSION and requirements.txt, the agent SDK passed beside it', () => {
     expect(composed.bodies('WORKDIR')).toEqual(seed.bodies('WORKDIR'));
     expect(argDefault(composed, 'RUNTIME_VERSION')).toBe(argDefault(seed, 'RUNTIME_VERSION'));
     // The seed's requirements.txt named the runtime and the SDK; here requirements.txt is the runtime's
     // and the adapter declares the SDK, which the composer hands to the same pip command (README: differences).
     expect(argDefault(composed, 'PYTHON_PACKAGES')).toBe('claude-agent-sdk>=0.1.58');
-    const pip = (fragment: typeof seed) =>
-      fragment
-        .bodies('RUN')
-        .filter((body) => body.includes('pip install'))
-        .map((body) => normalise(body).replace(' ${PYTHON_PACKAGES}', ''));
-    expect(pip(composed)).toEqual(pip(seed));
     expect(composed.bodies('RUN').join('\n')).toContain('-r requirements.txt ${PYTHON_PACKAGES}');
+    // The runtime's name and floor are python-runtime options now (README: differences); their defaults are the
+    // seed's requirement, and no other image option changes how the runtime arrives.
+    expect(argDefault(composed, 'RUNTIME_DISTRIBUTION')).toBe('molecule-ai-workspace-runtime');
+    expect(argDefault(composed, 'RUNTIME_MIN_VERSION')).toBe('0.1.22');
+    expect(argDefault(composed, 'RUNTIME_SOURCE')).toBe('index');
+    expect(argDefault(composed, 'PIP_TOOLING_UPGRADE')).toBe('false');
+  });
+
+  // The pip steps are compared by what they do: each RUN body that mentions pip, of the seed and of the composed
+  // Dockerfile (and the one that writes requirements.txt), run by a real shell with the composed ARG defaults and a stand-in pip that records its arguments.
+  // python-runtime's step has a branch per RUNTIME_SOURCE now, so its text differs from the seed's one command;
+  // with the defaults it must make exactly the seed's pip calls, in order (PYTHON_PACKAGES appended, as above).
+  describe('the same pip calls, run by a real shell with the default build arguments', () => {
+    const temp = makeTempDir();
+    afterAll(temp.cleanup);
+    const calls = join(temp.path, 'pip-calls');
+    writeFileSync(join(temp.path, 'pip'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${calls}"\n`);
+    chmodSync(join(temp.path, 'pip'), 0o755);
+    const defaults = Object.fromEntries(
+      composed
+        .all('ARG')
+        .map((arg) =>
+          (
+            arg as unknown as { getProperty(): { getName(): string; getValue(): string | null } }
+          ).getProperty(),
+        )
+        .map((p) => [p.getName(), (p.getValue() ?? '').replace(/^"(.*)"$/, '$1')]),
+    );
+    const pipCalls = async (fragment: typeof seed, runtimeVersion: string) => {
+      writeFileSync(calls, '');
+      for (const body of fragment
+        .bodies('RUN')
+        .filter((text) => /\bpip (install|download)\b|> requirements\.txt/.test(text))) {
+        const result = await runScript('/bin/sh', ['-c', body], {
+          cwd: temp.path,
+          env: { PATH: `${temp.path}:/usr/bin:/bin`, ...defaults, RUNTIME_VERSION: runtimeVersion },
+        });
+        expect(result.exitCode, result.stderr).toBe(0);
+      }
+      return readFileSync(calls, 'utf8').replaceAll(' claude-agent-sdk>=0.1.58', '');
+    };
+
+    for (const runtimeVersion of ['', '0.1.30']) {
+      test(`RUNTIME_VERSION=${runtimeVersion || '(empty)'}`, async () => {
+        const seedCalls = await pipCalls(seed, runtimeVersion);
+        expect(seedCalls).toBe(
+          runtimeVersion
+            ? `install --no-cache-dir -r requirements.txt\ninstall --no-cache-dir --upgrade molecule-ai-workspace-runtime==${runtimeVersion}\n`
+            : 'install --no-cache-dir -r requirements.txt\n',
+        );
+        expect(await pipCalls(composed, runtimeVersion)).toBe(seedCalls);
+        // The composed steps wrote the requirements.txt they installed: the seed's runtime requirement.
+        expect(readFileSync(join(temp.path, 'requirements.txt'), 'utf8')).toBe(
+          'molecule-ai-workspace-runtime>=0.1.22\n',
+        );
+      });
+    }
   });
 
   test('every file at the same path, executable where the original makes it so', () => {
+    // /app/requirements.txt is written by python-runtime's RUN from its options (checked above), not copied.
     expect(copyDestinations(composed.instructions)).toEqual(
-      copyDestinations(seed.instructions).concat('/etc/sudoers.d/agent-t4').sort(),
+      copyDestinations(seed.instructions)
+        .filter((path) => path !== '/app/requirements.txt')
+        .concat('/etc/sudoers.d/agent-t4')
+        .sort(),
     );
+    expect(copyDestinations(seed.instructions)).toContain('/app/requirements.txt');
     const madeExecutable = seed
       .bodies('RUN')
       .flatMap((body) => (/^chmod \+x /.test(normalise(body)) ? words(body).slice(2) : []));
@@ -200,6 +256,7 @@ describe('the composed Dockerfile has every effect of the original', () => {
       'single COPY',
       'after the layers',
       'PYTHON_PACKAGES',
+      'RUNTIME_DISTRIBUTION',
     ]) {
       expect(readme).toContain(difference);
     }

@@ -29,12 +29,19 @@ writeFileSync(
         { layer: 'base-os', options: { INSTALL_GH_CLI: false } },
         'agent-user',
         't4-escalation',
-        { layer: 'python-runtime', options: { RUNTIME_VERSION: '0.1.30' } },
+        {
+          layer: 'python-runtime',
+          options: {
+            RUNTIME_SOURCE: 'private-wheel',
+            RUNTIME_DISTRIBUTION: 'molecules-workspace-runtime',
+            RUNTIME_VERSION: '0.4.87',
+          },
+        },
         'git-auth',
       ],
       requires: ['user:agent', 'command:molecule-runtime'],
       aptPackages: ['gosu', 'nodejs', 'npm'],
-      pythonPackages: ['openai-agents>=0.2.0'],
+      pythonPackages: ['a2a-sdk==1.0.3'],
     },
     null,
     2,
@@ -79,9 +86,11 @@ describe('a sibling template composes the same layers with its own options', () 
     expect(composed.contextFiles.map((file) => file.destination)).not.toContain('/app/adapter.py');
   });
 
-  test('its options reach the layers: no gh, an exact runtime, the default base', () => {
+  test('its options reach the layers: no gh, the private runtime wheel at an exact version, the default base', () => {
     expect(argLine('INSTALL_GH_CLI')).toBe('ARG INSTALL_GH_CLI=false');
-    expect(argLine('RUNTIME_VERSION')).toBe('ARG RUNTIME_VERSION=0.1.30');
+    expect(argLine('RUNTIME_SOURCE')).toBe('ARG RUNTIME_SOURCE=private-wheel');
+    expect(argLine('RUNTIME_DISTRIBUTION')).toBe('ARG RUNTIME_DISTRIBUTION=molecules-workspace-runtime');
+    expect(argLine('RUNTIME_VERSION')).toBe('ARG RUNTIME_VERSION=0.4.87');
     expect(argLine('BASE_IMAGE')).toBe('ARG BASE_IMAGE=python:3.11-slim');
   });
 
@@ -93,7 +102,7 @@ describe('a sibling template composes the same layers with its own options', () 
       expect.arrayContaining(['curl', 'ca-certificates', 'git', 'sudo', 'gosu', 'nodejs', 'npm']),
     );
     expect(new Set(apt).size).toBe(apt.length);
-    expect(argLine('PYTHON_PACKAGES')).toBe('ARG PYTHON_PACKAGES="openai-agents>=0.2.0"');
+    expect(argLine('PYTHON_PACKAGES')).toBe('ARG PYTHON_PACKAGES=a2a-sdk==1.0.3');
   });
 
   test('its output is written like any image, and its linter run is clean', async () => {

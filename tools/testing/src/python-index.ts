@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { startHttpServer, type LocalHttpServer } from './http-server';
 
 // A real Python package index for tests, on 127.0.0.1: wheels written at test time (a wheel is a zip archive;
@@ -143,13 +145,34 @@ export function buildWheel(spec: WheelSpec): Wheel {
   };
 }
 
-/** A PEP 503 index server: several indexes (one a path) over one pool of files. */
+/**
+ * A wheel someone else built, read from its file (Debian's python3-pip-whl ships pip's own in /usr/share/python-wheels):
+ * its name and version from the file name (PEP 427), as an index serves it.
+ */
+export function wheelFromFile(path: string): Wheel {
+  const filename = basename(path);
+  const parts = /^([^-]+)-([^-]+)-.+\.whl$/.exec(filename);
+  if (!parts) throw new Error(`${path} is not named as a wheel is (<name>-<version>-<tags>.whl, PEP 427)`);
+  const bytes = readFileSync(path);
+  return {
+    name: parts[1]!,
+    version: parts[2]!,
+    filename,
+    bytes,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+/**
+ * A PEP 503 index server: several indexes, each a path with its own files, so that the requests say which index
+ * each download came from, and two indexes can serve different bytes under one file name (a planted namesake).
+ */
 export interface PythonIndex {
   /** e.g. http://127.0.0.1:41234 */
   url: string;
   /** The base URL of one index, for pip's --index-url: `${url}/<index>/simple/`. */
   indexUrl(index: string): string;
-  /** Makes a wheel downloadable and lists it on its project's page of `index`. */
+  /** Makes a wheel downloadable from `index` (at /files/<index>/<file>) and lists it on its project's page there. */
   publish(index: string, wheel: Wheel): void;
   /** Every request received, in order (method and path). */
   requests: LocalHttpServer['requests'];
@@ -162,10 +185,11 @@ const escapeHtml = (text: string) =>
 /**
  * Starts a real HTTP server on 127.0.0.1 serving PEP 503 indexes: /<index>/simple/ lists the projects,
  * /<index>/simple/<normalized-name>/ links each published wheel with its #sha256= fragment (pip checks the
- * download against it), /files/<file> serves the wheel. An unknown project is a 404, as on PyPI.
+ * download against it), /files/<index>/<file> serves the wheel. An unknown project is a 404, as on PyPI.
  */
 export async function startPythonIndex(): Promise<PythonIndex> {
   const indexes = new Map<string, Map<string, Wheel[]>>();
+  /** `<index>/<file name>` -> wheel. */
   const files = new Map<string, Wheel>();
   let base = '';
   const html = (title: string, links: string[]) =>
@@ -176,8 +200,9 @@ export async function startPythonIndex(): Promise<PythonIndex> {
       res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
-    const file = /^\/files\/([^/]+)$/.exec(path);
-    if (file && files.has(file[1]!)) return send(200, 'application/octet-stream', files.get(file[1]!)!.bytes);
+    const file = /^\/files\/([^/]+\/[^/]+)$/.exec(path);
+    const served = file ? files.get(decodeURIComponent(file[1]!)) : undefined;
+    if (served) return send(200, 'application/octet-stream', served.bytes);
     const page = /^\/([^/]+)\/simple\/(?:([^/]+)\/)?$/.exec(path);
     const projects = page ? indexes.get(page[1]!) : undefined;
     if (page && projects && !page[2]) {
@@ -188,7 +213,7 @@ export async function startPythonIndex(): Promise<PythonIndex> {
     if (wheels) {
       const links = wheels.map(
         (wheel) =>
-          `<a href="${base}/files/${encodeURIComponent(wheel.filename)}#sha256=${wheel.sha256}">${escapeHtml(wheel.filename)}</a>`,
+          `<a href="${base}/files/${encodeURIComponent(page![1]!)}/${encodeURIComponent(wheel.filename)}#sha256=${wheel.sha256}">${escapeHtml(wheel.filename)}</a>`,
       );
       return send(200, 'text/html; charset=utf-8', html(`Links for ${page![2]}`, links));
     }
@@ -202,8 +227,11 @@ export async function startPythonIndex(): Promise<PythonIndex> {
       const projects = indexes.get(index) ?? new Map<string, Wheel[]>();
       indexes.set(index, projects);
       const project = normalizeProjectName(wheel.name);
+      // One file name once an index, as on PyPI: a second upload under a published name is refused there.
+      if (files.has(`${index}/${wheel.filename}`))
+        throw new Error(`${wheel.filename} is already published on the index "${index}"`);
       projects.set(project, [...(projects.get(project) ?? []), wheel]);
-      files.set(wheel.filename, wheel);
+      files.set(`${index}/${wheel.filename}`, wheel);
     },
     requests: server.requests,
     close: server.close,
