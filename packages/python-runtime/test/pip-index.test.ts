@@ -10,6 +10,7 @@ import {
   workspaceRoot,
   type PythonIndex,
 } from '@image-layers/testing';
+import { PYTHON_WHEELS_DIR, TEST_WHEEL_PACKAGES } from '@image-layers/testing';
 import { connectTestEngine, testEngineAddress, type DockerEngine } from '@image-layers/image-test/engine';
 import { reachableHosts } from '@image-layers/image-test/offline';
 import { planTestBuild, type TestBuildPlan } from '@image-layers/image-test/plan';
@@ -488,14 +489,15 @@ describe(`RUNTIME_SOURCE=private-wheel, run for real against a private and a pub
 // 0.99.0, newer than the base's 0.38.4 (nothing in the build imports it: pip installs wheels itself), which the
 // upgrade must take from the index. Against indexes serving none of them, the build must fail: `pip install
 // --upgrade` alone would pass, keeping the old copies.
-const DEBIAN_WHEELS = '/usr/share/python-wheels';
+// The Debian packages are in the host-tool map (support/tools.ts), so `npm test` installs them.
+const DEBIAN_WHEELS = PYTHON_WHEELS_DIR;
 const debianWheel = (name: string) => {
   const file = existsSync(DEBIAN_WHEELS)
     ? readdirSync(DEBIAN_WHEELS).find((entry) => entry.startsWith(`${name}-`))
     : undefined;
   if (!file)
     throw new Error(
-      `no ${name} wheel in ${DEBIAN_WHEELS}: this test serves Debian's; run \`apt-get install -y python3-pip-whl python3-setuptools-whl\``,
+      `no ${name} wheel in ${DEBIAN_WHEELS}: this test serves Debian's; run \`apt-get install -y ${TEST_WHEEL_PACKAGES[`${name}-`]}\` (npm test installs it)`,
     );
   return wheelFromFile(join(DEBIAN_WHEELS, file));
 };

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 
 // The one map of the host tools the tests run for real to the Debian packages that provide them: requireTool
 // names the package when a tool is missing, and `npm test` installs whatever is missing from it
@@ -28,6 +29,13 @@ export const TEST_TOOL_PACKAGES: Readonly<Record<string, string>> = {
 /** Python modules the tests import with Debian's /usr/bin/python3 (the adapter parses YAML as it does in the image). */
 export const TEST_PYTHON_MODULES: Readonly<Record<string, string>> = { yaml: 'python3-yaml' };
 
+/** Wheels the tests serve from Debian's /usr/share/python-wheels (python-runtime's tooling upgrade), by name prefix. */
+export const PYTHON_WHEELS_DIR = '/usr/share/python-wheels';
+export const TEST_WHEEL_PACKAGES: Readonly<Record<string, string>> = {
+  'pip-': 'python3-pip-whl',
+  'setuptools-': 'python3-setuptools-whl',
+};
+
 const found = (command: string): string | undefined => {
   try {
     return execFileSync('sh', ['-c', 'command -v "$1"', 'sh', command], { encoding: 'utf8' }).trim();
@@ -48,6 +56,14 @@ export function missingTestPackages(): string[] {
       missing.push(pkg);
     }
   }
+  let wheels: string[] = [];
+  try {
+    wheels = readdirSync(PYTHON_WHEELS_DIR);
+  } catch {
+    // No folder: every wheel package is missing.
+  }
+  for (const [prefix, pkg] of Object.entries(TEST_WHEEL_PACKAGES))
+    if (!wheels.some((name) => name.startsWith(prefix) && name.endsWith('.whl'))) missing.push(pkg);
   return [...new Set(missing)].sort();
 }
 
