@@ -114,6 +114,43 @@ describe('a test build without the hosts this machine cannot reach', () => {
     ]);
   });
 
+  test('a RUN that reaches two unreachable hosts (a private index and PyPI) is left out once, naming both', () => {
+    const [os, py] = units();
+    const twoHosts: OfflineUnit = {
+      ...py!,
+      network: [...py!.network, { host: 'index.example', step: 'the private index of the same pip step' }],
+      spec: {
+        ...py!.spec!,
+        value: {
+          ...py!.spec!.value,
+          withoutHosts: [
+            ...py!.spec!.value.withoutHosts,
+            {
+              host: 'index.example',
+              leaveOut: 'pip install --no-cache-dir -r requirements.txt',
+              why: 'no index',
+            },
+          ],
+        },
+      },
+    };
+    const { plan, errors } = planOffline([os!, twoHosts], here);
+    expect(errors).toEqual([]);
+    expect(plan.leaveOut).toEqual([
+      { unit: 'py', host: 'pypi.org, index.example', text: 'pip install --no-cache-dir -r requirements.txt' },
+    ]);
+    expect(plan.notRun.map((step) => `${step.unit}: ${step.host}`)).toEqual([
+      'os: cli.example',
+      'py: pypi.org',
+      'py: index.example',
+    ]);
+    const left = leaveOutSteps(composed.dockerfile, composed.provenance, plan.leaveOut, 'image-test.json');
+    expect(left.errors).toEqual([]);
+    expect(left.dockerfile).toContain(
+      '# [image-test: left out, needs pypi.org, index.example] RUN pip install',
+    );
+  });
+
   test('a step with neither an option nor a recipe is an error naming the layer, its line and the fix', () => {
     const { errors } = planOffline(units(false), here);
     expect(errors).toHaveLength(1);

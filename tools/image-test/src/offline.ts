@@ -130,7 +130,10 @@ export function planOffline(
         );
         return;
       }
-      plan.leaveOut.push({ unit: unit.name, host: entry.host, text: recipe.leaveOut });
+      // One RUN may reach two hosts (pip reads a private index and PyPI): it is left out once, naming both.
+      const same = plan.leaveOut.find((item) => item.unit === unit.name && item.text === recipe.leaveOut);
+      if (same) same.host = `${same.host}, ${entry.host}`;
+      else plan.leaveOut.push({ unit: unit.name, host: entry.host, text: recipe.leaveOut });
       plan.notRun.push({
         unit: unit.name,
         host: entry.host,
