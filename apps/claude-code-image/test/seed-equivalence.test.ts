@@ -130,8 +130,19 @@ describe('the composed Dockerfile has every effect of the original', () => {
   });
 
   test('every file at the same path, executable where the original makes it so', () => {
+    // Beside the seed's files: the sudoers drop-in (a file, README 8), the entrypoint's helpers and the hooks
+    // that replaced the seed's entrypoint.sh steps (README 10).
     expect(copyDestinations(composed.instructions)).toEqual(
-      copyDestinations(seed.instructions).concat('/etc/sudoers.d/agent-t4').sort(),
+      copyDestinations(seed.instructions)
+        .concat(
+          '/etc/sudoers.d/agent-t4',
+          '/entrypoint.d/lib.sh',
+          '/entrypoint.d/root/50-claude-home.sh',
+          '/entrypoint.d/root/60-git-credentials.sh',
+          '/entrypoint.d/agent/60-gh-token-refresh.sh',
+          '/entrypoint.d/agent/61-gh-auth-login.sh',
+        )
+        .sort(),
     );
     const madeExecutable = seed
       .bodies('RUN')
@@ -144,11 +155,11 @@ describe('the composed Dockerfile has every effect of the original', () => {
     }
   });
 
-  test('the same ENV and ENTRYPOINT, the entrypoint last', () => {
+  test('the same ENV and ENTRYPOINT, set once (the entrypoint layer sets it; where it stands changes nothing)', () => {
     expect(composed.bodies('ENV').map(normalise)).toContain('ADAPTER_MODULE=adapter PYTHONPATH=/app');
     expect(seed.bodies('ENV')).toEqual(['ADAPTER_MODULE=adapter']);
     expect(composed.bodies('ENTRYPOINT')).toEqual(seed.bodies('ENTRYPOINT'));
-    expect(composed.instructions.at(-1)!.getKeyword()).toBe('ENTRYPOINT');
+    expect(seed.instructions.at(-1)!.getKeyword()).toBe('ENTRYPOINT');
   });
 
   test('the claude-code CLI installed globally with npm, pinned and failing loudly', () => {
@@ -176,8 +187,9 @@ describe('the composed Dockerfile has every effect of the original', () => {
         'scripts',
         (i) => i.getKeyword() === 'COPY' && !!i.getArgumentsContent()?.includes('molecule-askpass'),
       ],
-      ['entrypoint', (i) => i.getKeyword() === 'ENTRYPOINT'],
     ];
+    // ENTRYPOINT is left out: it is the image's whatever its place, and now comes with the entrypoint layer,
+    // before git-auth, whose hooks it runs (README 10).
     const order = (fragment: typeof seed) =>
       effects
         .map(([name, matches]) => ({ name, at: fragment.instructions.findIndex(matches) }))
@@ -200,6 +212,8 @@ describe('the composed Dockerfile has every effect of the original', () => {
       'single COPY',
       'after the layers',
       'PYTHON_PACKAGES',
+      'entrypoint.d',
+      'MOLECULE_ENTRYPOINT_',
     ]) {
       expect(readme).toContain(difference);
     }

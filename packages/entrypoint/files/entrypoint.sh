@@ -33,7 +33,8 @@ die() {
 # for a folder, what is in it: so what is checked here is what runs.
 trusted() {
   if [ -L "$1" ]; then
-    untrusted_why="is a symbolic link (to $(readlink "$1" | tr -c '[:print:]' '?'))"
+    untrusted_target=$(readlink "$1")
+    untrusted_why="is a symbolic link (to $(printf '%s' "$untrusted_target" | tr -c '[:print:]' '?'))"
     return 1
   fi
   if [ "$2" = d ] && [ ! -d "$1" ]; then

@@ -61,7 +61,8 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
       );
     }
     const isImage = block.fragment.unit.kind === 'image';
-    const setsEntrypoint = block.fragment.unit.kind === 'layer' && block.fragment.unit.setsEntrypoint === true;
+    const setsEntrypoint =
+      block.fragment.unit.kind === 'layer' && block.fragment.unit.setsEntrypoint === true;
     for (const instruction of composed) {
       const keyword = instruction.keyword;
       const line = instruction.line + 1;
@@ -70,13 +71,21 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
       if (keyword === 'CMD' && !isImage)
         errors.push(contract(block, line, `CMD outside the image's own fragment`));
       if (keyword === 'ENTRYPOINT' && !isImage && !setsEntrypoint)
-        errors.push(contract(block, line, `ENTRYPOINT outside the image's fragment and the entrypoint layer`));
+        errors.push(
+          contract(block, line, `ENTRYPOINT outside the image's fragment and the entrypoint layer`),
+        );
     }
   }
   const entrypoints = instructions.filter((instruction) => instruction.keyword === 'ENTRYPOINT');
   if (entrypoints.length > 1) {
     const line = entrypoints[1]!.line + 1;
-    errors.push(contract(blockAt(blocks, line), line, `${entrypoints.length} ENTRYPOINT instructions; an image has one`));
+    errors.push(
+      contract(
+        blockAt(blocks, line),
+        line,
+        `${entrypoints.length} ENTRYPOINT instructions; an image has one`,
+      ),
+    );
   }
   const froms = instructions.filter((instruction) => instruction.keyword === 'FROM');
   if (froms.length > 1) {

@@ -132,7 +132,8 @@ function structureErrors(unit: FragmentUnit, instructions: DockerfileInstruction
     const found = instructions.filter((i) => i.keyword === keyword);
     // The image's own fragment may set each once; the entrypoint layer ENTRYPOINT once, and then the image not.
     const layerSets = keyword === 'ENTRYPOINT' && unit.kind === 'layer' && unit.setsEntrypoint === true;
-    const imageYields = keyword === 'ENTRYPOINT' && unit.kind === 'image' && unit.entrypointLayer !== undefined;
+    const imageYields =
+      keyword === 'ENTRYPOINT' && unit.kind === 'image' && unit.entrypointLayer !== undefined;
     const allowed = unit.kind === 'image' ? (imageYields ? 0 : 1) : layerSets ? 1 : 0;
     found.slice(allowed).forEach((instruction) => {
       const lower = keyword.toLowerCase();
@@ -153,11 +154,17 @@ function structureErrors(unit: FragmentUnit, instructions: DockerfileInstruction
             : `CMD in layer "${unit.name}": only the image app decides what the container runs`;
         fix =
           keyword === 'ENTRYPOINT'
-            ? 'remove it, and set ENTRYPOINT in the image app\'s own fragment (image.Dockerfile), or add a hook to the entrypoint layer\'s /entrypoint.d'
-            : 'remove it, and set CMD in the image app\'s own fragment (image.Dockerfile)';
+            ? "remove it, and set ENTRYPOINT in the image app's own fragment (image.Dockerfile), or add a hook to the entrypoint layer's /entrypoint.d"
+            : "remove it, and set CMD in the image app's own fragment (image.Dockerfile)";
       }
       errors.push(
-        new ImageLayersError({ code, unit: unit.name, location: locationOf(unit, instruction), message, fix }),
+        new ImageLayersError({
+          code,
+          unit: unit.name,
+          location: locationOf(unit, instruction),
+          message,
+          fix,
+        }),
       );
     });
   }

@@ -11,3 +11,4 @@ export * from './chroot-root';
 export * from '@image-layers/support/git-http-server';
 export * from './background-process';
 export * from './apply-fragment';
+export * from './entrypoint-root';
