@@ -1,10 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadLayer } from '@image-layers/manifest/load';
 import {
   entrypointEnv,
   entrypointScript,
-  layerDir,
+  layerManifest,
   layerFile,
   parseLayerFragment,
   shellcheckFindings,
@@ -41,7 +40,7 @@ describe('entrypoint.sh and its helpers as files', () => {
 
 describe("the entrypoint layer's fragment and manifest", () => {
   const fragment = parseLayerFragment('entrypoint');
-  const manifest = loadLayer(layerDir('entrypoint')).manifest;
+  const manifest = layerManifest('entrypoint');
 
   it('is the entrypoint layer ("entrypoint": true) and sets ENTRYPOINT ["/entrypoint.sh"], once', () => {
     expect(manifest.entrypoint).toBe(true);

@@ -1,7 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadLayer } from '@image-layers/manifest/load';
-import { layerDir, parseLayerFragment, shellcheckFindings } from '@image-layers/testing';
+import { layerManifest, parseLayerFragment, shellcheckFindings } from '@image-layers/testing';
 import { gitAuthHooks } from './git-auth-root';
 
 describe("git-auth's entrypoint hooks as files", () => {
@@ -23,6 +22,6 @@ describe("git-auth's entrypoint hooks as files", () => {
         'entrypoint.d/agent/60-gh-token-refresh.sh entrypoint.d/agent/61-gh-auth-login.sh /entrypoint.d/agent/',
       ]),
     );
-    expect(loadLayer(layerDir('git-auth')).manifest.requires).toContain('entrypoint:hooks');
+    expect(layerManifest('git-auth').requires).toContain('entrypoint:hooks');
   });
 });

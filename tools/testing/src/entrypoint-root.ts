@@ -13,11 +13,10 @@ import {
 import { join } from 'node:path';
 import type { Env } from 'dockerfile-ast';
 import { expect } from 'vitest';
-import { loadLayer } from '@image-layers/manifest/load';
 import type { ScriptRun } from '@image-layers/support/processes';
-import { layerDir, layerFile } from '@image-layers/support/workspace';
+import { layerFile } from '@image-layers/support/workspace';
 import { makeChrootRoot, type ChrootRoot } from './chroot-root';
-import { parseLayerFragment } from './fragment';
+import { layerManifest, parseLayerFragment } from './fragment';
 
 // The entrypoint layer's script run for real: a chroot shaped like an image that lists the layer (agent uid
 // 1000 in the docker group, root-owned /configs and /workspace volumes, WORKDIR /app), its files where its
@@ -83,7 +82,7 @@ export const entrypointScript = layerFile('entrypoint', 'entrypoint.sh');
  * script with what the image would hand it.
  */
 export function entrypointEnv(options: EntrypointRootOptions['options'] = {}): Record<string, string> {
-  const declared = loadLayer(layerDir('entrypoint')).manifest.options;
+  const declared = layerManifest('entrypoint').options;
   const value = (name: string) => {
     if (!(name in declared)) throw new Error(`the entrypoint fragment's ENV uses \${${name}}, not an option`);
     const given = options[name] ?? declared[name]!.default;
