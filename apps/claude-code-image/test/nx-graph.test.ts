@@ -92,6 +92,19 @@ describe("claude-code-image's place in the Nx graph", () => {
     expect(reachedBy('git-auth')).toEqual(expect.arrayContaining(['claude-code-image', 'git-auth']));
   });
 
+  test('a change to the shared entrypoint affects every image, and git-auth, whose hooks it runs (entrypoint:hooks)', async () => {
+    const result = await nx(
+      'show',
+      'projects',
+      '--affected',
+      '--files=packages/entrypoint/files/entrypoint.sh',
+      '--json',
+    );
+    expect(result.exitCode).toBe(0);
+    expect((JSON.parse(result.stdout) as string[]).sort()).toEqual(reachedBy('entrypoint'));
+    expect(reachedBy('entrypoint')).toEqual(expect.arrayContaining(['entrypoint', 'git-auth', ...IMAGES]));
+  });
+
   test("a change to a layer's test file leaves the image's build a cache hit; a change to its script does not", async () => {
     const first = await nx('build', 'claude-code-image', '--outputStyle=static');
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
