@@ -3,6 +3,6 @@
 ARG CLAUDE_CODE_VERSION=2.1.332
 RUN npm install -g "@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}" \
     && claude --version
-# Fixes volume ownership as root, then drops to agent (uid 1000) with gosu and execs molecule-runtime.
-COPY entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
+# The CLI's own folder and the sessions-volume link: a root hook of the entrypoint layer's /entrypoint.sh,
+# which is the ENTRYPOINT (that layer's manifest says "entrypoint": true, so this fragment sets none).
+COPY entrypoint.d/root/50-claude-home.sh /entrypoint.d/root/

@@ -1,6 +1,7 @@
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeImageRoot, type ImageRoot } from './image-root';
+import type { EntrypointRoot } from '@image-layers/testing';
+import { makeClaudeHomeRoot } from './claude-home-root';
 
 const agent = { uid: 1000, gid: 1000 };
 const sessionsLink = '/home/agent/.claude/sessions';
@@ -10,10 +11,10 @@ const sessionsVolume = '/root/.claude/sessions';
 // inside it, so following one from the host (as existsSync does) would look at the host's own /root.
 const present = (hostPath: string) => lstatSync(hostPath, { throwIfNoEntry: false }) !== undefined;
 
-describe('entrypoint.sh: the agent CLI home, /home/agent/.claude', () => {
-  let image: ImageRoot;
+describe("the app's root hook: the agent CLI home, /home/agent/.claude", () => {
+  let image: EntrypointRoot;
   beforeEach(() => {
-    image = makeImageRoot();
+    image = makeClaudeHomeRoot();
   });
   afterEach(() => image.cleanup());
 

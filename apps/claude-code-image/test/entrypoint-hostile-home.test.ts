@@ -1,90 +1,24 @@
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { linkSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ImageRoot } from './image-root';
 import {
-  agent,
+  agentIds as agent,
   expectAgentFolder,
   expectStartedAsAgent,
-  makeHostileImageRoot,
+  picture,
   plantLink,
   startLeavingEtcAlone,
-} from './hostile-root';
+  type EntrypointRoot,
+} from '@image-layers/testing';
+import { makeClaudeHomeRoot } from './claude-home-root';
 
-describe('entrypoint.sh as root never follows a link the agent planted', () => {
-  let image: ImageRoot;
+describe("the app's root hook never follows a link the agent planted", () => {
+  let image: EntrypointRoot;
   beforeEach(() => {
-    image = makeHostileImageRoot();
+    image = makeClaudeHomeRoot({ hostile: true });
   });
   afterEach(() => image.cleanup());
 
   describe('/home/agent, the agent home volume', () => {
-    it('refuses to overwrite or chown /etc/shadow through a planted /home/agent/.gitconfig link', async () => {
-      plantLink(image, '/etc/shadow', '/home/agent/.gitconfig');
-
-      const run = await startLeavingEtcAlone(image);
-
-      expectStartedAsAgent(image, run);
-      const gitconfig = lstatSync(image.root.at('/home/agent/.gitconfig'));
-      expect(gitconfig.isFile()).toBe(true);
-      expect({ uid: gitconfig.uid, gid: gitconfig.gid, mode: gitconfig.mode & 0o777 }).toEqual({
-        ...agent,
-        mode: 0o644,
-      });
-      expect(readFileSync(image.root.at('/home/agent/.gitconfig'), 'utf8')).toBe(
-        readFileSync(image.root.at('/root/.gitconfig'), 'utf8'),
-      );
-    });
-
-    it('refuses to write into /etc/sudoers.d through a .gitconfig link to that folder', async () => {
-      plantLink(image, '/etc/sudoers.d', '/home/agent/.gitconfig');
-
-      const run = await startLeavingEtcAlone(image);
-
-      expectStartedAsAgent(image, run);
-      expect(lstatSync(image.root.at('/home/agent/.gitconfig')).isFile()).toBe(true);
-    });
-
-    it('writes nothing into a real folder the agent made at .gitconfig, and starts', async () => {
-      image.root.mkdir('/home/agent/.gitconfig', agent);
-
-      const run = await startLeavingEtcAlone(image);
-
-      expectStartedAsAgent(image, run);
-      expect(readdirSync(image.root.at('/home/agent/.gitconfig'))).toEqual([]);
-      expect(run.stdout).toContain('[entrypoint] /home/agent/.gitconfig is a folder; left as it is');
-    });
-
-    it('leaves no temporary file behind in /home/agent after writing .gitconfig', async () => {
-      const run = await image.start();
-
-      expectStartedAsAgent(image, run);
-      const leftovers = readdirSync(image.root.at('/home/agent')).filter((name) =>
-        name.startsWith('.gitconfig.'),
-      );
-      expect(leftovers).toEqual([]);
-    });
-
-    it('refuses to chown or chmod /etc/sudoers.d through a planted .molecule-token-cache link', async () => {
-      plantLink(image, '/etc/sudoers.d', '/home/agent/.molecule-token-cache');
-
-      const run = await startLeavingEtcAlone(image);
-
-      expectStartedAsAgent(image, run);
-      expect(image.owner('/home/agent/.molecule-token-cache')).toEqual({ ...agent, mode: 0o700 });
-      expect(lstatSync(image.root.at('/home/agent/.molecule-token-cache')).isDirectory()).toBe(true);
-    });
-
-    it('starts although .molecule-token-cache is a plain file, and leaves that file as it is', async () => {
-      image.root.writeFile('/home/agent/.molecule-token-cache', 'the agent wrote this\n', agent);
-
-      const run = await startLeavingEtcAlone(image);
-
-      expectStartedAsAgent(image, run);
-      expect(readFileSync(image.root.at('/home/agent/.molecule-token-cache'), 'utf8')).toBe(
-        'the agent wrote this\n',
-      );
-    });
-
     it('refuses to create or write files in /etc through a planted /home/agent/.claude link', async () => {
       plantLink(image, '/etc', '/home/agent/.claude');
 
@@ -137,13 +71,42 @@ describe('entrypoint.sh as root never follows a link the agent planted', () => {
 
       expectStartedAsAgent(image, run);
     });
+  });
 
-    it('starts although .gh-token-refresh.log is a link to /etc/shadow, which stays untouched', async () => {
-      plantLink(image, '/etc/shadow', '/home/agent/.gh-token-refresh.log');
+  describe('the sessions volume at /root/.claude/sessions', () => {
+    beforeEach(() => {
+      image.root.writeFile('/root/.claude/sessions/session-1.jsonl', '{}\n');
+    });
+
+    it('keeps every session when a planted /home/agent/.claude link points at /root/.claude', async () => {
+      plantLink(image, '/root/.claude', '/home/agent/.claude');
+      const sessions = picture(image, '/root/.claude/sessions');
 
       const run = await startLeavingEtcAlone(image);
 
       expectStartedAsAgent(image, run);
+      expect(lstatSync(image.root.at('/root/.claude/sessions/session-1.jsonl')).isFile()).toBe(true);
+      expect(Object.keys(picture(image, '/root/.claude/sessions'))).toEqual(Object.keys(sessions));
+      expect(readlinkSync(image.root.at('/home/agent/.claude/sessions'))).toBe('/root/.claude/sessions');
+    });
+
+    it('gives the volume to agent without following links the agent left inside it', async () => {
+      plantLink(image, '/etc', '/root/.claude/sessions/etc');
+      plantLink(image, '/etc/shadow', '/root/.claude/sessions/shadow');
+
+      const run = await startLeavingEtcAlone(image);
+
+      expectStartedAsAgent(image, run);
+      expect(image.owner('/root/.claude/sessions/session-1.jsonl')).toMatchObject(agent);
+    });
+
+    it('leaves a file with a second hard link in the volume to its owner', async () => {
+      linkSync(image.root.at('/etc/shadow'), image.root.at('/root/.claude/sessions/shadow'));
+
+      const run = await startLeavingEtcAlone(image);
+
+      expectStartedAsAgent(image, run);
+      expect(image.owner('/root/.claude/sessions/session-1.jsonl')).toMatchObject(agent);
     });
   });
 });

@@ -1,36 +1,40 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { composeImage } from '@image-layers/compose/compose';
 import { appDir, parseDockerfileText, shellcheckFindings } from '@image-layers/testing';
-import { entrypointSource } from './image-root';
+import { claudeHomeHook } from './claude-home-root';
 
-describe('entrypoint.sh as a file', () => {
-  const text = readFileSync(entrypointSource, 'utf8');
+const app = appDir('claude-code-image');
 
-  it('is a POSIX sh script in strict mode', () => {
+describe("the app's entrypoint hook as a file, and the entrypoint it is run by", () => {
+  const text = readFileSync(claudeHomeHook, 'utf8');
+
+  it('is a POSIX sh script in strict mode, clean under shellcheck', () => {
     expect(text.split('\n')[0]).toBe('#!/bin/sh');
     expect(text).toMatch(/^set -eu$/m);
+    expect(shellcheckFindings(claudeHomeHook)).toBe('');
   });
 
-  it('is clean under shellcheck, held to POSIX sh', () => {
-    expect(shellcheckFindings(entrypointSource)).toBe('');
+  it('is executable (mode 755): the entrypoint refuses a hook that is not', () => {
+    expect(statSync(claudeHomeHook).mode & 0o777).toBe(0o755);
   });
 
-  it('is executable (mode 755), since the image COPYs it with its mode and runs it directly', () => {
-    expect(statSync(entrypointSource).mode & 0o777).toBe(0o755);
+  it("is copied into the root hooks folder by the image's fragment, which sets no ENTRYPOINT of its own", () => {
+    const fragment = parseDockerfileText(readFileSync(join(app, 'image.Dockerfile'), 'utf8'));
+
+    expect(fragment.bodies('COPY')).toEqual(['entrypoint.d/root/50-claude-home.sh /entrypoint.d/root/']);
+    expect(fragment.bodies('ENTRYPOINT')).toEqual([]);
   });
 
-  it('has LF line endings only and ends with a newline', () => {
-    expect(text).not.toContain('\r');
-    expect(text.endsWith('\n')).toBe(true);
-  });
+  it('gets its ENTRYPOINT ["/entrypoint.sh"] from the entrypoint layer, listed before git-auth (whose hooks need it)', () => {
+    const composed = composeImage(app);
+    const layers = composed.layers.map((layer) => layer.name);
 
-  it("is the image fragment's ENTRYPOINT, copied to /entrypoint.sh", () => {
-    const fragment = parseDockerfileText(
-      readFileSync(join(appDir('claude-code-image'), 'image.Dockerfile'), 'utf8'),
-    );
-
-    expect(fragment.bodies('COPY')).toContain('entrypoint.sh /entrypoint.sh');
-    expect(fragment.bodies('ENTRYPOINT')).toEqual(['["/entrypoint.sh"]']);
+    expect(parseDockerfileText(composed.dockerfile).bodies('ENTRYPOINT')).toEqual(['["/entrypoint.sh"]']);
+    expect(layers.indexOf('entrypoint')).toBeGreaterThan(-1);
+    expect(layers.indexOf('entrypoint')).toBeLessThan(layers.indexOf('git-auth'));
+    const shipped = composed.contextFiles.find((file) => file.destination === '/entrypoint.sh');
+    expect(shipped?.unit).toBe('entrypoint');
   });
 });

@@ -181,11 +181,20 @@ describe('the composed Dockerfile has every effect of the original', () => {
   });
 
   test('every file at the same path, executable where the original makes it so', () => {
-    // /app/requirements.txt is written by python-runtime's RUN from its options (checked above), not copied.
+    // /app/requirements.txt is written by python-runtime's RUN from its options (README 10), not copied. Beside the
+    // seed's files: the sudoers drop-in (a file, README 8), the entrypoint's helpers and the hooks that replaced
+    // the seed's entrypoint.sh steps (README 11).
     expect(copyDestinations(composed.instructions)).toEqual(
       copyDestinations(seed.instructions)
         .filter((path) => path !== '/app/requirements.txt')
-        .concat('/etc/sudoers.d/agent-t4')
+        .concat(
+          '/etc/sudoers.d/agent-t4',
+          '/entrypoint.d/lib.sh',
+          '/entrypoint.d/root/50-claude-home.sh',
+          '/entrypoint.d/root/60-git-credentials.sh',
+          '/entrypoint.d/agent/60-gh-token-refresh.sh',
+          '/entrypoint.d/agent/61-gh-auth-login.sh',
+        )
         .sort(),
     );
     expect(copyDestinations(seed.instructions)).toContain('/app/requirements.txt');
@@ -200,11 +209,11 @@ describe('the composed Dockerfile has every effect of the original', () => {
     }
   });
 
-  test('the same ENV and ENTRYPOINT, the entrypoint last', () => {
+  test('the same ENV and ENTRYPOINT, set once (the entrypoint layer sets it; where it stands changes nothing)', () => {
     expect(composed.bodies('ENV').map(normalise)).toContain('ADAPTER_MODULE=adapter PYTHONPATH=/app');
     expect(seed.bodies('ENV')).toEqual(['ADAPTER_MODULE=adapter']);
     expect(composed.bodies('ENTRYPOINT')).toEqual(seed.bodies('ENTRYPOINT'));
-    expect(composed.instructions.at(-1)!.getKeyword()).toBe('ENTRYPOINT');
+    expect(seed.instructions.at(-1)!.getKeyword()).toBe('ENTRYPOINT');
   });
 
   test('the claude-code CLI installed globally with npm, pinned and failing loudly', () => {
@@ -232,8 +241,9 @@ describe('the composed Dockerfile has every effect of the original', () => {
         'scripts',
         (i) => i.getKeyword() === 'COPY' && !!i.getArgumentsContent()?.includes('molecule-askpass'),
       ],
-      ['entrypoint', (i) => i.getKeyword() === 'ENTRYPOINT'],
     ];
+    // ENTRYPOINT is left out: it is the image's whatever its place, and now comes with the entrypoint layer,
+    // before git-auth, whose hooks it runs (README 11).
     const order = (fragment: typeof seed) =>
       effects
         .map(([name, matches]) => ({ name, at: fragment.instructions.findIndex(matches) }))
@@ -257,6 +267,8 @@ describe('the composed Dockerfile has every effect of the original', () => {
       'after the layers',
       'PYTHON_PACKAGES',
       'RUNTIME_DISTRIBUTION',
+      'entrypoint.d',
+      'MOLECULE_ENTRYPOINT_',
     ]) {
       expect(readme).toContain(difference);
     }

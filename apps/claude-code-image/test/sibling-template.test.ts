@@ -14,7 +14,7 @@ const temp = makeTempDir('sibling-template-');
 afterAll(temp.cleanup);
 const root = temp.path;
 writeFileSync(join(root, 'nx.json'), '{}\n');
-const SHARED_LAYERS = ['base-os', 'agent-user', 't4-escalation', 'python-runtime', 'git-auth'];
+const SHARED_LAYERS = ['base-os', 'agent-user', 't4-escalation', 'python-runtime', 'entrypoint', 'git-auth'];
 mkdirSync(join(root, 'packages'));
 for (const layer of SHARED_LAYERS) symlinkSync(layerDir(layer), join(root, 'packages', layer));
 const app = join(root, 'apps/codex-image');
@@ -37,10 +37,11 @@ writeFileSync(
             RUNTIME_VERSION: '0.4.87',
           },
         },
+        { layer: 'entrypoint', options: { AUTH_VARIABLES: ['OPENAI_API_KEY', 'CODEX_API_KEY'] } },
         'git-auth',
       ],
       requires: ['user:agent', 'command:molecule-runtime'],
-      aptPackages: ['gosu', 'nodejs', 'npm'],
+      aptPackages: ['nodejs', 'npm'],
       pythonPackages: ['a2a-sdk==1.0.3'],
     },
     null,
@@ -52,12 +53,12 @@ writeFileSync(
   [
     'ARG CODEX_VERSION=0.130.0',
     'RUN npm install -g "@openai/codex@${CODEX_VERSION}" && codex --version',
-    'COPY start.sh /usr/local/bin/start.sh',
-    'ENTRYPOINT ["/usr/local/bin/start.sh"]',
+    // Its own start-up step is a hook the shared entrypoint runs as agent; the ENTRYPOINT is the layer's.
+    'COPY codex-auth.sh /entrypoint.d/agent/70-codex-auth.sh',
     '',
   ].join('\n'),
 );
-writeFileSync(join(app, 'files/start.sh'), '#!/bin/sh\nexec gosu agent molecule-runtime "$@"\n', {
+writeFileSync(join(app, 'files/codex-auth.sh'), '#!/bin/sh\nset -eu\nmkdir -p "$HOME/.codex"\n', {
   mode: 0o755,
 });
 
@@ -79,6 +80,7 @@ describe('a sibling template composes the same layers with its own options', () 
       'agent-user',
       't4-escalation',
       'python-runtime',
+      'entrypoint',
       'git-auth',
       'codex-image',
     ]);
@@ -92,6 +94,14 @@ describe('a sibling template composes the same layers with its own options', () 
     expect(argLine('RUNTIME_DISTRIBUTION')).toBe('ARG RUNTIME_DISTRIBUTION=molecules-workspace-runtime');
     expect(argLine('RUNTIME_VERSION')).toBe('ARG RUNTIME_VERSION=0.4.87');
     expect(argLine('BASE_IMAGE')).toBe('ARG BASE_IMAGE=python:3.11-slim');
+    expect(argLine('AUTH_VARIABLES')).toBe('ARG AUTH_VARIABLES="OPENAI_API_KEY CODEX_API_KEY"');
+  });
+
+  test("one ENTRYPOINT, the shared entrypoint layer's; its own step is a hook", () => {
+    expect(composed.dockerfile.match(/^ENTRYPOINT .*$/gm)).toEqual(['ENTRYPOINT ["/entrypoint.sh"]']);
+    expect(composed.contextFiles.map((file) => file.destination)).toContain(
+      '/entrypoint.d/agent/70-codex-auth.sh',
+    );
   });
 
   test("its packages join the layers' in one apt step and one pip step; the claude SDK is not there", () => {

@@ -126,6 +126,11 @@ describe("the workspace's Nx graph", () => {
     expect(affected, layer).toEqual(expect.arrayContaining(IMAGES));
   });
 
+  test('a change to the shared entrypoint affects every image, and git-auth, whose hooks it runs (entrypoint:hooks)', async () => {
+    expect(await affectedBy(['packages/entrypoint/files/entrypoint.sh'])).toEqual(reachedBy('entrypoint'));
+    expect(reachedBy('entrypoint')).toEqual(expect.arrayContaining(['entrypoint', 'git-auth', ...IMAGES]));
+  });
+
   test("a change to a layer's test file leaves the image's build a cache hit; a change to its script does not", async () => {
     const first = await nx('build', 'claude-code-image', '--outputStyle=static');
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);

@@ -22,6 +22,7 @@ export function collectLayer(dir: string): {
       file: layer.fragmentFile,
       text: layer.fragmentText,
       isBase: layer.manifest.base,
+      setsEntrypoint: layer.manifest.entrypoint,
     },
     // A layer checked alone does not know the WORKDIR earlier layers set; / is the Docker default.
     '/',

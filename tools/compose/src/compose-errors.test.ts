@@ -122,6 +122,67 @@ describe.concurrent(
       expect(stderr).toContain(`set ${keyword} in the image app's own fragment`);
     });
 
+    // The entrypoint layer ("entrypoint": true) may set ENTRYPOINT, once; then the image's fragment may not.
+    const entrypointLayer = (
+      name: string,
+      fragment = `COPY ${name}.sh /${name}.sh\nENTRYPOINT ["/${name}.sh"]\n`,
+    ) => ({
+      [`packages/${name}/layer.json`]: layer(name, { entrypoint: true, requires: ['user:agent'] }),
+      [`packages/${name}/layer.Dockerfile`]: fragment,
+      [`packages/${name}/files/${name}.sh`]: { text: '#!/bin/sh\nexec "$@"\n', mode: 0o755 },
+    });
+
+    test('an image fragment that sets ENTRYPOINT when a listed layer sets it', async (context) => {
+      const stderr = await composeBroken(context, {
+        ...entrypointLayer('ep'),
+        'apps/img/image.json': image(['base', 'user', 'tools', 'ep']),
+      });
+      expect(stderr).toContain(
+        'apps/img/image.Dockerfile:2:1: error entrypoint-set-by-layer [img] ENTRYPOINT in the image\'s fragment, but layer "ep" sets it ("entrypoint": true in its layer.json)',
+      );
+      expect(stderr).toContain("put the image's own start-up steps into hooks");
+    });
+
+    test('two entrypoint layers in one image', async (context) => {
+      const stderr = await composeBroken(context, {
+        ...entrypointLayer('ep'),
+        ...entrypointLayer('ep2'),
+        'apps/img/image.json': image(['base', 'user', 'tools', 'ep', 'ep2']),
+        'apps/img/image.Dockerfile': 'COPY start.sh /start.sh\n',
+      });
+      expect(stderr).toContain(
+        'apps/img/image.json:9:5: error second-entrypoint-layer [ep2] "ep2" is a second entrypoint layer ("entrypoint": true) after "ep"',
+      );
+    });
+
+    test('an entrypoint layer whose fragment sets no ENTRYPOINT, or two', async (context) => {
+      const none = await composeBroken(context, {
+        ...entrypointLayer('ep', 'COPY ep.sh /ep.sh\n'),
+        'apps/img/image.json': image(['base', 'user', 'tools', 'ep']),
+        'apps/img/image.Dockerfile': 'COPY start.sh /start.sh\n',
+      });
+      expect(none).toContain(
+        'packages/ep/layer.Dockerfile:1:1: error entrypoint-layer-without-entrypoint [ep] layer "ep" says "entrypoint": true',
+      );
+      const two = await composeBroken(context, {
+        ...entrypointLayer('ep', 'COPY ep.sh /ep.sh\nENTRYPOINT ["/ep.sh"]\nENTRYPOINT ["/bin/sh"]\n'),
+        'apps/img/image.json': image(['base', 'user', 'tools', 'ep']),
+        'apps/img/image.Dockerfile': 'COPY start.sh /start.sh\n',
+      });
+      expect(two).toContain(
+        'packages/ep/layer.Dockerfile:3:1: error second-entrypoint [ep] a second ENTRYPOINT',
+      );
+    });
+
+    test('CMD in the entrypoint layer: the flag is for ENTRYPOINT only', async (context) => {
+      const stderr = await composeBroken(context, {
+        ...entrypointLayer('ep', 'COPY ep.sh /ep.sh\nENTRYPOINT ["/ep.sh"]\nCMD ["serve"]\n'),
+        'apps/img/image.json': image(['base', 'user', 'tools', 'ep']),
+        'apps/img/image.Dockerfile': 'COPY start.sh /start.sh\n',
+      });
+      expect(stderr).toContain('packages/ep/layer.Dockerfile:3:1: error cmd-in-layer [ep]');
+    });
+
     test('a COPY source missing from the layer files', async (context) => {
       const stderr = await composeBroken(context, { 'packages/tools/files/conf/tools.conf': null });
       expect(stderr).toContain(

@@ -113,6 +113,32 @@ describe('composeImage', () => {
     }
   });
 
+  test('lets the one entrypoint layer ("entrypoint": true) set ENTRYPOINT when the image fragment sets none', () => {
+    const workspace = makeFixtureWorkspace({
+      'packages/ep/layer.json': JSON.stringify({
+        name: 'ep',
+        version: '1.0.0',
+        description: 'an entrypoint layer',
+        entrypoint: true,
+        requires: ['user:agent'],
+      }),
+      'packages/ep/layer.Dockerfile': 'COPY ep.sh /ep.sh\nENTRYPOINT ["/ep.sh"]\n',
+      'packages/ep/files/ep.sh': { text: '#!/bin/sh\nexec "$@"\n', mode: 0o755 },
+      'apps/img/image.json': JSON.stringify({
+        name: 'img',
+        description: 'x',
+        layers: ['base', 'user', 'ep', 'tools'],
+      }),
+      'apps/img/image.Dockerfile': 'COPY start.sh /start.sh\nCMD ["serve"]\n',
+    });
+    try {
+      const { dockerfile } = composeImage(join(workspace.root, 'apps/img'));
+      expect(dockerfile.match(/^(ENTRYPOINT|CMD) .*$/gm)).toEqual(['ENTRYPOINT ["/ep.sh"]', 'CMD ["serve"]']);
+    } finally {
+      workspace.cleanup();
+    }
+  });
+
   test('refuses an option value its pattern does not allow', () => {
     const workspace = makeFixtureWorkspace({
       'apps/img/image.json': JSON.stringify({

@@ -145,6 +145,7 @@ export function composeImage(imageDir: string): ComposedImage {
         file: layer.fragmentFile,
         text: layer.fragmentText,
         isBase: layer.manifest.base,
+        setsEntrypoint: layer.manifest.entrypoint,
       },
       layer.dir,
     );
@@ -173,7 +174,14 @@ export function composeImage(imageDir: string): ComposedImage {
     });
   });
   parse(
-    { name: image.name, kind: 'image', file: image.fragmentFile, text: image.fragmentText, isBase: false },
+    {
+      name: image.name,
+      kind: 'image',
+      file: image.fragmentFile,
+      text: image.fragmentText,
+      isBase: false,
+      entrypointLayer: layers.find((layer) => layer.manifest.entrypoint)?.name,
+    },
     image.dir,
   );
   blocks.push({

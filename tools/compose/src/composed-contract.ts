@@ -6,7 +6,8 @@ import type { ParsedFragment } from './fragment';
 // The layer contract is checked on each fragment before options are applied; this checks it again on the
 // composed text, after. Option values are refused when they could change the file's structure, so this should
 // never fire: it is the guard for what those checks miss (a quoting rule, a parser directive), so that no value
-// can add an instruction, a second FROM or an ENTRYPOINT that skipped the fragment checks.
+// can add an instruction, a second FROM or an ENTRYPOINT that skipped the fragment checks (one ENTRYPOINT, from
+// the image's fragment or the one entrypoint layer).
 
 /** A block of the composed Dockerfile: the fragment it came from and the lines it sits on. */
 export interface ComposedBlock extends LineRange {
@@ -60,14 +61,31 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
       );
     }
     const isImage = block.fragment.unit.kind === 'image';
+    const setsEntrypoint =
+      block.fragment.unit.kind === 'layer' && block.fragment.unit.setsEntrypoint === true;
     for (const instruction of composed) {
       const keyword = instruction.keyword;
       const line = instruction.line;
       if (keyword === 'FROM' && !block.fragment.unit.isBase)
         errors.push(contract(block, line, 'a FROM outside the base layer'));
-      if ((keyword === 'ENTRYPOINT' || keyword === 'CMD') && !isImage)
-        errors.push(contract(block, line, `${keyword} outside the image's own fragment`));
+      if (keyword === 'CMD' && !isImage)
+        errors.push(contract(block, line, `CMD outside the image's own fragment`));
+      if (keyword === 'ENTRYPOINT' && !isImage && !setsEntrypoint)
+        errors.push(
+          contract(block, line, `ENTRYPOINT outside the image's fragment and the entrypoint layer`),
+        );
     }
+  }
+  const entrypoints = instructions.filter((instruction) => instruction.keyword === 'ENTRYPOINT');
+  if (entrypoints.length > 1) {
+    const line = entrypoints[1]!.line + 1;
+    errors.push(
+      contract(
+        blockAt(blocks, line),
+        line,
+        `${entrypoints.length} ENTRYPOINT instructions; an image has one`,
+      ),
+    );
   }
   const froms = instructions.filter((instruction) => instruction.keyword === 'FROM');
   if (froms.length > 1) {

@@ -11,6 +11,10 @@ export interface FragmentUnit {
   file: string;
   text: string;
   isBase: boolean;
+  /** A layer with "entrypoint": true in its manifest: it sets the image's ENTRYPOINT, once. */
+  setsEntrypoint?: boolean;
+  /** For the image's own fragment: the listed layer that sets ENTRYPOINT, when there is one. */
+  entrypointLayer?: string;
 }
 
 export interface CopySource {
@@ -110,27 +114,57 @@ function structureErrors(unit: FragmentUnit, instructions: DockerfileInstruction
       }),
     ),
   );
+  const entrypoints = instructions.filter((i) => i.keyword === 'ENTRYPOINT');
+  if (unit.kind === 'layer' && unit.setsEntrypoint && entrypoints.length === 0) {
+    errors.push(
+      new ImageLayersError({
+        code: 'entrypoint-layer-without-entrypoint',
+        unit: unit.name,
+        location: { file: unit.file, line: 1, column: 1 },
+        message: `layer "${unit.name}" says "entrypoint": true in its layer.json but its fragment sets no ENTRYPOINT`,
+        fix: 'add ENTRYPOINT ["/path/to/script"] to the fragment, or remove "entrypoint": true from layer.json',
+      }),
+    );
+  }
   for (const keyword of ['ENTRYPOINT', 'CMD']) {
     const found = instructions.filter((i) => i.keyword === keyword);
-    const allowed = unit.kind === 'image' ? 1 : 0;
-    found.slice(allowed).forEach((instruction) =>
+    // The image's own fragment may set each once; the entrypoint layer ENTRYPOINT once, and then the image not.
+    const layerSets = keyword === 'ENTRYPOINT' && unit.kind === 'layer' && unit.setsEntrypoint === true;
+    const imageYields =
+      keyword === 'ENTRYPOINT' && unit.kind === 'image' && unit.entrypointLayer !== undefined;
+    const allowed = unit.kind === 'image' ? (imageYields ? 0 : 1) : layerSets ? 1 : 0;
+    found.slice(allowed).forEach((instruction) => {
+      const lower = keyword.toLowerCase();
+      let code: string, message: string, fix: string;
+      if (imageYields) {
+        code = 'entrypoint-set-by-layer';
+        message = `ENTRYPOINT in the image's fragment, but layer "${unit.entrypointLayer}" sets it ("entrypoint": true in its layer.json): an image has one ENTRYPOINT`;
+        fix = `remove this ENTRYPOINT and put the image's own start-up steps into hooks (COPY them into /entrypoint.d/root/ or /entrypoint.d/agent/), or remove "${unit.entrypointLayer}" from image.json`;
+      } else if (unit.kind === 'image' || layerSets) {
+        code = `second-${lower}`;
+        message = `a second ${keyword}: only the last one takes effect`;
+        fix = `keep one ${keyword} in this fragment`;
+      } else {
+        code = `${lower}-in-layer`;
+        message =
+          keyword === 'ENTRYPOINT'
+            ? `ENTRYPOINT in layer "${unit.name}", which is not the entrypoint layer: only the image app, or the one layer with "entrypoint": true, decides what the container runs`
+            : `CMD in layer "${unit.name}": only the image app decides what the container runs`;
+        fix =
+          keyword === 'ENTRYPOINT'
+            ? "remove it, and set ENTRYPOINT in the image app's own fragment (image.Dockerfile), or add a hook to the entrypoint layer's /entrypoint.d"
+            : "remove it, and set CMD in the image app's own fragment (image.Dockerfile)";
+      }
       errors.push(
         new ImageLayersError({
-          code:
-            unit.kind === 'image' ? `second-${keyword.toLowerCase()}` : `${keyword.toLowerCase()}-in-layer`,
+          code,
           unit: unit.name,
           location: locationOf(unit, instruction),
-          message:
-            unit.kind === 'image'
-              ? `a second ${keyword}: only the last one takes effect`
-              : `${keyword} in layer "${unit.name}": only the image app decides what the container runs`,
-          fix:
-            unit.kind === 'image'
-              ? `keep one ${keyword} in the image's fragment`
-              : `remove it, and set ${keyword} in the image app's own fragment (image.Dockerfile)`,
+          message,
+          fix,
         }),
-      ),
-    );
+      );
+    });
   }
   return errors;
 }
@@ -227,7 +261,8 @@ function copySources(
 
 /**
  * Parses a fragment (the Dockerfile model, manifest/dockerfile-model.ts) and checks what the composer relies on: valid syntax
- * (dockerfile-utils), FROM only in the base layer, ENTRYPOINT/CMD only in the image's own fragment.
+ * (dockerfile-utils), FROM only in the base layer, CMD only in the image's own fragment, ENTRYPOINT there or in the
+ * one entrypoint layer (never both).
  * Returns every problem found, so a user sees them all at once.
  */
 export function parseFragment(

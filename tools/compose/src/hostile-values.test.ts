@@ -133,6 +133,35 @@ describe('the composed Dockerfile is parsed again and held to the layer contract
     );
   });
 
+  test("the entrypoint layer's ENTRYPOINT passes; a second one, from an option value, is named", () => {
+    const entry = parseFragment(
+      {
+        name: 'ep',
+        kind: 'layer',
+        file: '/ws/ep.Dockerfile',
+        text: 'ENTRYPOINT ["/ep.sh"]\n',
+        isBase: false,
+        setsEntrypoint: true,
+      },
+      '/',
+    ).fragment;
+    const withEntry = [
+      { fragment: base, firstLine: 1, lineCount: 2 },
+      { fragment: entry, firstLine: 3, lineCount: 1 },
+      { fragment: app, firstLine: 4, lineCount: 1 },
+    ];
+    expect(
+      composedContractErrors('FROM debian\nARG V=3\nENTRYPOINT ["/ep.sh"]\nCMD ["sh"]\n', withEntry),
+    ).toEqual([]);
+    const errors = composedContractErrors(
+      'FROM debian\nARG V=3\nENTRYPOINT ["/ep.sh"]\nENTRYPOINT ["/x"]\n',
+      [withEntry[0]!, { ...withEntry[1]!, lineCount: 2 }],
+    );
+    expect(errors.map((error) => error.message)).toContain(
+      'the composed Dockerfile breaks the layer contract: 2 ENTRYPOINT instructions; an image has one',
+    );
+  });
+
   test('an instruction more than a fragment has, a FROM outside the base and an ENTRYPOINT in a layer are named at the fragment', () => {
     const errors = composedContractErrors(
       'FROM debian\nARG V=3\nARG W=4\nFROM evil\nENTRYPOINT x\nCMD ["sh"]\n',
@@ -141,7 +170,7 @@ describe('the composed Dockerfile is parsed again and held to the layer contract
     expect(errors.map((error) => `${error.location.file}:${error.location.line} ${error.message}`)).toEqual([
       '/ws/tools.Dockerfile:2 the composed Dockerfile breaks the layer contract: its layer "tools" has 3 instructions where the fragment has 2',
       '/ws/tools.Dockerfile:2 the composed Dockerfile breaks the layer contract: a FROM outside the base layer',
-      "/ws/tools.Dockerfile:3 the composed Dockerfile breaks the layer contract: ENTRYPOINT outside the image's own fragment",
+      "/ws/tools.Dockerfile:3 the composed Dockerfile breaks the layer contract: ENTRYPOINT outside the image's fragment and the entrypoint layer",
       '/ws/tools.Dockerfile:2 the composed Dockerfile breaks the layer contract: 2 FROM instructions; an image has one',
     ]);
   });

@@ -56,6 +56,20 @@ export function requirementErrors(
       }),
     ),
   );
+  // A layer with "entrypoint": true sets the image's ENTRYPOINT (and the image's fragment then may not): two
+  // would each think they decide what the container runs, and only the last ENTRYPOINT would take effect.
+  const entrypoints = layers.filter((layer) => layer.manifest.entrypoint);
+  entrypoints.slice(1).forEach((layer) =>
+    errors.push(
+      new ImageLayersError({
+        code: 'second-entrypoint-layer',
+        unit: layer.name,
+        location: at(layers.indexOf(layer)),
+        message: `"${layer.name}" is a second entrypoint layer ("entrypoint": true) after "${entrypoints[0]!.name}": an image has one ENTRYPOINT`,
+        fix: `keep one of "${entrypoints[0]!.name}" and "${layer.name}"; template-specific start-up steps go into /entrypoint.d hooks`,
+      }),
+    ),
+  );
   if (bases[0] && layers[0] !== bases[0]) {
     errors.push(
       new ImageLayersError({

@@ -122,4 +122,23 @@ describe('findings of a composed image, at the fragment line that produced them'
     expect(findings.map((f) => f.code)).toEqual(['IL0007']);
     expect(findings[0]!.message).toContain('requires user:agent');
   });
+  test('an image fragment that sets ENTRYPOINT beside the entrypoint layer is IL0007 at its fragment line', async () => {
+    const root = workspace({
+      'packages/ep/layer.json': JSON.stringify({
+        name: 'ep',
+        version: '1.0.0',
+        description: 'an entrypoint layer',
+        entrypoint: true,
+      }),
+      'packages/ep/layer.Dockerfile': 'ENTRYPOINT ["/bin/sh"]\n',
+      'apps/img/image.json': JSON.stringify({
+        name: 'img',
+        description: 'd',
+        layers: ['base', 'user', 'tools', 'ep'],
+      }),
+    });
+    const findings = await lintPath(join(root, 'apps/img'), emptyConfig());
+    expect(shown(root, findings)).toEqual(['apps/img/image.Dockerfile:2:1 IL0007']);
+    expect(findings[0]!.message).toContain('but layer "ep" sets it');
+  });
 });

@@ -73,7 +73,14 @@ export function unitsOfProvenance(provenanceFile: string, root: string): LintUni
       const layer =
         block.kind === 'layer' && existsSync(join(dir, 'layer.json')) ? loadLayer(dir) : undefined;
       const { fragment } = parseFragment(
-        { name: block.unit, kind: block.kind, file: span.file, text, isBase: layer?.manifest.base ?? false },
+        {
+          name: block.unit,
+          kind: block.kind,
+          file: span.file,
+          text,
+          isBase: layer?.manifest.base ?? false,
+          setsEntrypoint: layer?.manifest.entrypoint ?? false,
+        },
         workdir,
       );
       workdir = fragment.workdirAfter;

@@ -144,6 +144,11 @@ export const layerManifestSchema = z.strictObject({
   description,
   /** The base layer holds the image's only FROM; exactly one listed layer is the base. */
   base: z.boolean().default(false),
+  /**
+   * The entrypoint layer: its fragment alone may set ENTRYPOINT (once), and then the image's fragment may not.
+   * At most one listed layer has it; without one, ENTRYPOINT and CMD are the image fragment's alone.
+   */
+  entrypoint: z.boolean().default(false),
   /** Capabilities that layers listed earlier (or this image's packages) must provide. */
   requires: z.array(capability).default([]),
   /** Capabilities this layer adds to the image; its own name is always provided. */
@@ -187,7 +192,10 @@ export const imageManifestSchema = z.strictObject({
   description,
   /** The layers of the image, in build order: stable layers first, churny ones last. */
   layers: z.array(layerReference).min(1, 'list at least the base layer'),
-  /** The image's own fragment, relative to image.json; it alone may set ENTRYPOINT and CMD. */
+  /**
+   * The image's own fragment, relative to image.json; it alone may set CMD, and ENTRYPOINT unless a listed layer
+   * has "entrypoint": true.
+   */
   fragment: z.string().default('image.Dockerfile'),
   /** What the image's own fragment needs from its layers. */
   requires: z.array(capability).default([]),

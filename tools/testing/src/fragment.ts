@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
 import { parseDockerfile, type DockerfileModel } from '@image-layers/manifest/dockerfile-model';
+import { loadLayer } from '@image-layers/manifest/load';
+import type { LayerManifest } from '@image-layers/manifest/schema';
 import { layerDir } from '@image-layers/support/workspace';
 
 /** A Dockerfile or fragment as a test reads it (the composer's own parsed fragment is compose/fragment.ts's ParsedFragment). */
@@ -38,4 +40,9 @@ export function parseDockerfileText(text: string): DockerfileUnderTest {
 /** A layer's layer.Dockerfile, parsed. */
 export function parseLayerFragment(layer: string): DockerfileUnderTest {
   return parseDockerfileText(readFileSync(join(layerDir(layer), 'layer.Dockerfile'), 'utf8'));
+}
+
+/** A layer's layer.json as the composer loads it (defaults filled in), for tests that hold a layer to it. */
+export function layerManifest(layer: string): LayerManifest {
+  return loadLayer(layerDir(layer)).manifest;
 }

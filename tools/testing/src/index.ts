@@ -12,3 +12,4 @@ export * from '@image-layers/support/git-http-server';
 export * from './background-process';
 export * from './apply-fragment';
 export * from './pip-base';
+export * from './entrypoint-root';

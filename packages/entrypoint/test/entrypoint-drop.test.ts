@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeImageRoot, type ImageRoot } from './image-root';
+import { makeEntrypointRoot, type EntrypointRoot } from '@image-layers/testing';
 
 // The container's PID 1 is the entrypoint, run as root from WORKDIR /app: so is it here (see image-root.ts).
 describe('entrypoint.sh: the drop from root to agent', () => {
-  let image: ImageRoot;
+  let image: EntrypointRoot;
   beforeEach(() => {
-    image = makeImageRoot();
+    image = makeEntrypointRoot();
   });
   afterEach(() => image.cleanup());
 

@@ -1,14 +1,14 @@
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeImageRoot, type ImageRoot } from './image-root';
+import { makeEntrypointRoot, type EntrypointRoot } from '@image-layers/testing';
 
 const agent = { uid: 1000, gid: 1000 };
 const root = { uid: 0, gid: 0 };
 
 describe('entrypoint.sh: volume ownership, fixed as root before the drop', () => {
-  let image: ImageRoot;
+  let image: EntrypointRoot;
   beforeEach(() => {
-    image = makeImageRoot();
+    image = makeEntrypointRoot();
   });
   afterEach(() => image.cleanup());
 
@@ -89,22 +89,6 @@ describe('entrypoint.sh: volume ownership, fixed as root before the drop', () =>
 
       expect(ownerOf('/workspace/.molecule')).toEqual(agent);
       expect(ownerOf('/workspace/.molecule/chat-uploads')).toEqual(agent);
-    });
-  });
-
-  describe('the token cache', () => {
-    it('creates /home/agent/.molecule-token-cache, agent-owned, mode 700', async () => {
-      await image.start();
-
-      expect(image.owner('/home/agent/.molecule-token-cache')).toEqual({ ...agent, mode: 0o700 });
-    });
-
-    it('repairs a token cache that is root-owned and open to others', async () => {
-      image.root.mkdir('/home/agent/.molecule-token-cache', { mode: 0o755 });
-
-      await image.start();
-
-      expect(image.owner('/home/agent/.molecule-token-cache')).toEqual({ ...agent, mode: 0o700 });
     });
   });
 });

@@ -1,20 +1,19 @@
-import { linkSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { linkSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ImageRoot } from './image-root';
 import {
-  agent,
+  agentIds as agent,
   expectAgentFolder,
   expectStartedAsAgent,
-  makeHostileImageRoot,
-  picture,
+  makeHostileEntrypointRoot,
   plantLink,
   startLeavingEtcAlone,
-} from './hostile-root';
+  type EntrypointRoot,
+} from '@image-layers/testing';
 
 describe('entrypoint.sh as root never follows a link the agent planted', () => {
-  let image: ImageRoot;
+  let image: EntrypointRoot;
   beforeEach(() => {
-    image = makeHostileImageRoot();
+    image = makeHostileEntrypointRoot();
   });
   afterEach(() => image.cleanup());
 
@@ -104,43 +103,6 @@ describe('entrypoint.sh as root never follows a link the agent planted', () => {
       expect(run.stdout).toContain(
         '[entrypoint] not given to agent (more than one hard link): /workspace/project/shadow',
       );
-    });
-  });
-
-  describe('the sessions volume at /root/.claude/sessions', () => {
-    beforeEach(() => {
-      image.root.writeFile('/root/.claude/sessions/session-1.jsonl', '{}\n');
-    });
-
-    it('keeps every session when a planted /home/agent/.claude link points at /root/.claude', async () => {
-      plantLink(image, '/root/.claude', '/home/agent/.claude');
-      const sessions = picture(image, '/root/.claude/sessions');
-
-      const run = await startLeavingEtcAlone(image);
-
-      expectStartedAsAgent(image, run);
-      expect(lstatSync(image.root.at('/root/.claude/sessions/session-1.jsonl')).isFile()).toBe(true);
-      expect(Object.keys(picture(image, '/root/.claude/sessions'))).toEqual(Object.keys(sessions));
-      expect(readlinkSync(image.root.at('/home/agent/.claude/sessions'))).toBe('/root/.claude/sessions');
-    });
-
-    it('gives the volume to agent without following links the agent left inside it', async () => {
-      plantLink(image, '/etc', '/root/.claude/sessions/etc');
-      plantLink(image, '/etc/shadow', '/root/.claude/sessions/shadow');
-
-      const run = await startLeavingEtcAlone(image);
-
-      expectStartedAsAgent(image, run);
-      expect(image.owner('/root/.claude/sessions/session-1.jsonl')).toMatchObject(agent);
-    });
-
-    it('leaves a file with a second hard link in the volume to its owner', async () => {
-      linkSync(image.root.at('/etc/shadow'), image.root.at('/root/.claude/sessions/shadow'));
-
-      const run = await startLeavingEtcAlone(image);
-
-      expectStartedAsAgent(image, run);
-      expect(image.owner('/root/.claude/sessions/session-1.jsonl')).toMatchObject(agent);
     });
   });
 

@@ -1,20 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeImageRoot, type ImageRoot } from './image-root';
+import type { EntrypointRoot } from '@image-layers/testing';
+import { makeGitAuthRoot } from './git-auth-root';
 
 const log = '/home/agent/.gh-token-refresh.log';
 
 // The stand-in runtime stays up until the loop has run N times (STANDIN_WAIT_REFRESH_RUNS); when it exits, every
 // process left in the root dies with it, as in a container whose PID 1 ends.
-describe('entrypoint.sh: the GitHub token refresh loop, started as agent', () => {
-  let image: ImageRoot;
+describe("git-auth's agent hook: the GitHub token refresh loop", () => {
+  let image: EntrypointRoot;
   afterEach(() => image.cleanup());
 
   const runsOf = (record: string | undefined) => (record ?? '').split('\n').filter(Boolean);
   const sessionOf = (line: string) => /session=(\d+)/.exec(line)?.[1];
 
   it('starts the refresh script as agent, while the runtime runs (the runtime never waits on it)', async () => {
-    image = makeImageRoot();
+    image = makeGitAuthRoot();
 
     const run = await image.start([], { STANDIN_WAIT_REFRESH_RUNS: '1', STANDIN_RUNTIME_EXIT: '0' });
 
@@ -25,7 +26,7 @@ describe('entrypoint.sh: the GitHub token refresh loop, started as agent', () =>
   });
 
   it('detaches it in a session of its own, apart from the runtime', async () => {
-    image = makeImageRoot();
+    image = makeGitAuthRoot();
 
     await image.start([], { STANDIN_WAIT_REFRESH_RUNS: '1' });
 
@@ -37,7 +38,7 @@ describe('entrypoint.sh: the GitHub token refresh loop, started as agent', () =>
   });
 
   it('sends all its output, both streams, to /home/agent/.gh-token-refresh.log, owned by agent', async () => {
-    image = makeImageRoot();
+    image = makeGitAuthRoot();
 
     const run = await image.start([], { STANDIN_WAIT_REFRESH_RUNS: '1' });
 
@@ -49,7 +50,7 @@ describe('entrypoint.sh: the GitHub token refresh loop, started as agent', () =>
   });
 
   it('logs an exit with its code and restarts the script after a 30 s pause', async () => {
-    image = makeImageRoot();
+    image = makeGitAuthRoot();
 
     const run = await image.start([], { STANDIN_REFRESH_FIRST_EXIT: '7', STANDIN_WAIT_REFRESH_RUNS: '2' });
 
@@ -66,7 +67,7 @@ describe('entrypoint.sh: the GitHub token refresh loop, started as agent', () =>
   });
 
   it('keeps the runtime up when the refresh script dies', async () => {
-    image = makeImageRoot();
+    image = makeGitAuthRoot();
 
     const run = await image.start([], {
       STANDIN_REFRESH_FIRST_EXIT: '9',
@@ -79,7 +80,7 @@ describe('entrypoint.sh: the GitHub token refresh loop, started as agent', () =>
   });
 
   it('starts no loop and writes no log when the refresh script is not there', async () => {
-    image = makeImageRoot({ refreshLoop: false });
+    image = makeGitAuthRoot({ refreshLoop: false });
 
     const run = await image.start();
 

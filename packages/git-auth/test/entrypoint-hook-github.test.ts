@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { requireTool } from '@image-layers/testing';
-import { makeImageRoot, type ImageRoot } from './image-root';
+import { requireTool, type EntrypointRoot } from '@image-layers/testing';
+import { makeGitAuthRoot } from './git-auth-root';
 
 const helper = '/app/scripts/molecule-git-token-helper.sh';
 
-describe('entrypoint.sh: git and gh credentials', () => {
-  let image: ImageRoot;
+describe("git-auth's entrypoint hooks: git and gh credentials", () => {
+  let image: EntrypointRoot;
   afterEach(() => image.cleanup());
 
   /** Every credential.* entry of a git config file inside the root, read by the real git. */
@@ -24,7 +24,7 @@ describe('entrypoint.sh: git and gh credentials', () => {
 
   describe('the git credential helper', () => {
     it("configures it for https://github.com only, with useHttpPath, in root's global config", async () => {
-      image = makeImageRoot({ tokenHelper: 'executable' });
+      image = makeGitAuthRoot({ tokenHelper: 'executable' });
 
       await image.start();
 
@@ -32,7 +32,7 @@ describe('entrypoint.sh: git and gh credentials', () => {
     });
 
     it('copies that config to /home/agent/.gitconfig, owned by agent', async () => {
-      image = makeImageRoot({ tokenHelper: 'executable' });
+      image = makeGitAuthRoot({ tokenHelper: 'executable' });
 
       await image.start();
 
@@ -41,7 +41,7 @@ describe('entrypoint.sh: git and gh credentials', () => {
     });
 
     it('keeps a single helper entry over repeated starts', async () => {
-      image = makeImageRoot({ tokenHelper: 'executable' });
+      image = makeGitAuthRoot({ tokenHelper: 'executable' });
 
       await image.start();
       await image.start();
@@ -50,7 +50,7 @@ describe('entrypoint.sh: git and gh credentials', () => {
     });
 
     it('configures nothing when the helper is not executable', async () => {
-      image = makeImageRoot({ tokenHelper: 'not-executable' });
+      image = makeGitAuthRoot({ tokenHelper: 'not-executable' });
 
       const run = await image.start();
 
@@ -60,7 +60,7 @@ describe('entrypoint.sh: git and gh credentials', () => {
     });
 
     it('configures nothing when the helper is absent', async () => {
-      image = makeImageRoot({ tokenHelper: 'absent' });
+      image = makeGitAuthRoot({ tokenHelper: 'absent' });
 
       const run = await image.start();
 
@@ -73,7 +73,7 @@ describe('entrypoint.sh: git and gh credentials', () => {
     const login = 'uid=1000 home=/home/agent args=auth login --hostname github.com --with-token\n';
 
     it('logs gh in as agent with GITHUB_TOKEN on standard input, never as an argument', async () => {
-      image = makeImageRoot();
+      image = makeGitAuthRoot();
 
       await image.start([], { GITHUB_TOKEN: 'ghs_from_github_token' });
 
@@ -82,7 +82,7 @@ describe('entrypoint.sh: git and gh credentials', () => {
     });
 
     it('prefers GITHUB_TOKEN over GH_TOKEN', async () => {
-      image = makeImageRoot();
+      image = makeGitAuthRoot();
 
       await image.start([], { GITHUB_TOKEN: 'ghs_first', GH_TOKEN: 'ghs_second' });
 
@@ -90,7 +90,7 @@ describe('entrypoint.sh: git and gh credentials', () => {
     });
 
     it('falls back to GH_TOKEN when GITHUB_TOKEN is unset or empty', async () => {
-      image = makeImageRoot();
+      image = makeGitAuthRoot();
 
       await image.start([], { GH_TOKEN: 'ghs_from_gh_token' });
       await image.start([], { GITHUB_TOKEN: '', GH_TOKEN: 'ghs_again' });
@@ -100,7 +100,7 @@ describe('entrypoint.sh: git and gh credentials', () => {
     });
 
     it('does not call gh when neither token is set', async () => {
-      image = makeImageRoot();
+      image = makeGitAuthRoot();
 
       const run = await image.start();
 
@@ -109,7 +109,7 @@ describe('entrypoint.sh: git and gh credentials', () => {
     });
 
     it('still starts the runtime, with its exit code, when gh fails', async () => {
-      image = makeImageRoot();
+      image = makeGitAuthRoot();
 
       const run = await image.start([], {
         GITHUB_TOKEN: 'ghs_rejected',
@@ -124,7 +124,7 @@ describe('entrypoint.sh: git and gh credentials', () => {
     });
 
     it('gives gh 20 s: a GitHub that never answers does not hold the runtime back', async () => {
-      image = makeImageRoot();
+      image = makeGitAuthRoot();
 
       const run = await image.start([], { GITHUB_TOKEN: 'ghs_slow', STANDIN_GH_HANG: '1' });
 

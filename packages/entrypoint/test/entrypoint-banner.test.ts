@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeImageRoot, type ImageRoot } from './image-root';
+import { makeEntrypointRoot, type EntrypointRoot } from '@image-layers/testing';
 
 const authVariables = [
   'CLAUDE_CODE_OAUTH_TOKEN',
@@ -16,9 +16,9 @@ const envLines = (stdout: string) =>
   stdout.split('\n').filter((line) => line.startsWith('[entrypoint] env '));
 
 describe('entrypoint.sh: the boot banner says which auth variables are set, never their values', () => {
-  let image: ImageRoot;
+  let image: EntrypointRoot;
   beforeEach(() => {
-    image = makeImageRoot();
+    image = makeEntrypointRoot();
   });
   afterEach(() => image.cleanup());
 
@@ -55,19 +55,41 @@ describe('entrypoint.sh: the boot banner says which auth variables are set, neve
     );
   });
 
-  it('prints no planted secret on either stream: auth variables, GitHub tokens, the /configs token', async () => {
+  it('prints no planted secret on either stream: auth variables, the /configs token', async () => {
     const planted = Object.fromEntries(authVariables.map((name) => [name, `PLANTED-${name}-c0ffee`]));
     image.root.writeFile('/configs/.auth_token', 'PLANTED-AUTH-TOKEN-c0ffee\n', { mode: 0o600 });
-    image.root.mkdir('/root/.claude/sessions');
 
-    const run = await image.start([], {
-      ...planted,
-      GITHUB_TOKEN: 'PLANTED-GITHUB-TOKEN-c0ffee',
-      STANDIN_GH_EXIT: '1', // the failure notice is printed too, and must not carry the token either
-    });
+    const run = await image.start([], planted);
 
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(image.record('gh')).toContain('args=auth login'); // the token really went through the script
+    expect(image.record('runtime.env')).toContain('ANTHROPIC_API_KEY=PLANTED-'); // they reached the runtime
     expect(`${run.stdout}${run.stderr}`).not.toContain('c0ffee');
+  });
+});
+
+describe('entrypoint.sh: the banner lists the names the AUTH_VARIABLES option gives', () => {
+  let image: EntrypointRoot;
+  afterEach(() => image.cleanup());
+
+  it("names a sibling's list instead of claude-code's, in its order", async () => {
+    image = makeEntrypointRoot({ options: { AUTH_VARIABLES: ['OPENAI_API_KEY', 'GEMINI_API_KEY'] } });
+
+    const run = await image.start([], { OPENAI_API_KEY: 'sk-planted', ANTHROPIC_API_KEY: 'x' });
+
+    const expected = ['[entrypoint] env OPENAI_API_KEY=set', '[entrypoint] env GEMINI_API_KEY=unset'];
+    expect(envLines(run.stdout)).toEqual([...expected, ...expected]);
+  });
+
+  it('reports a list item that is not a variable name, shown safely, and starts', async () => {
+    image = makeEntrypointRoot({ options: { AUTH_VARIABLES: ['1BAD', 'GOOD_ONE', 'a-b'] } });
+
+    const run = await image.start();
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(envLines(run.stdout).slice(0, 3)).toEqual([
+      '[entrypoint] env 1BAD: not a variable name; fix the AUTH_VARIABLES option',
+      '[entrypoint] env GOOD_ONE=unset',
+      '[entrypoint] env a-b: not a variable name; fix the AUTH_VARIABLES option',
+    ]);
   });
 });
