@@ -79,6 +79,12 @@ banner() {
     configs_files=${configs_files% }
   fi
   say "/configs $(describe /configs) files: $configs_files"
+  # The platform's bearer token: its owner is what a 401 on peer calls comes down to (never its content).
+  if [ -e /configs/.auth_token ] || [ -L /configs/.auth_token ]; then
+    say "/configs/.auth_token $(stat -c '%A %U:%G uid=%u' /configs/.auth_token)"
+  else
+    say '/configs/.auth_token <not yet issued>'
+  fi
   say "/workspace $(describe /workspace)"
   # Names only, one word each (set -f: a name is never a glob).
   set -f

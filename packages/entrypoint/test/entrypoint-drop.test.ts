@@ -65,6 +65,7 @@ describe('entrypoint.sh: the drop from root to agent', () => {
 
     const unset = await image.start();
     expect(unset.stdout).toContain('WORKSPACE_ID=<unset> PLATFORM_URL=<unset>');
+    expect(unset.stdout).toContain('[entrypoint] /configs/.auth_token <not yet issued>');
   });
 
   it('shows the mode and owner of /configs with the names of its files, and of /workspace, before and after the fix', async () => {
@@ -77,6 +78,11 @@ describe('entrypoint.sh: the drop from root to agent', () => {
     expect(configs).toEqual([
       '[entrypoint] /configs drwxr-xr-x root:root files: .auth_token config.yaml',
       '[entrypoint] /configs drwxr-xr-x agent:agent files: .auth_token config.yaml',
+    ]);
+    // The token's owner, as the siblings' banners show it (what the 401 on peer calls came down to).
+    expect(run.stdout.split('\n').filter((line) => line.includes('/configs/.auth_token'))).toEqual([
+      '[entrypoint] /configs/.auth_token -rw------- root:root uid=0',
+      '[entrypoint] /configs/.auth_token -rw------- agent:agent uid=1000',
     ]);
     const workspace = run.stdout.split('\n').filter((line) => line.includes('/workspace '));
     expect(workspace).toEqual([
