@@ -78,7 +78,7 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
   }
   const entrypoints = instructions.filter((instruction) => instruction.keyword === 'ENTRYPOINT');
   if (entrypoints.length > 1) {
-    const line = entrypoints[1]!.line + 1;
+    const line = entrypoints[1]!.line;
     errors.push(
       contract(
         blockAt(blocks, line),

@@ -146,9 +146,9 @@ describe('the composed Dockerfile is parsed again and held to the layer contract
       '/',
     ).fragment;
     const withEntry = [
-      { fragment: base, firstLine: 1, lineCount: 2 },
-      { fragment: entry, firstLine: 3, lineCount: 1 },
-      { fragment: app, firstLine: 4, lineCount: 1 },
+      { fragment: base, firstLine: 0, lineCount: 2 },
+      { fragment: entry, firstLine: 2, lineCount: 1 },
+      { fragment: app, firstLine: 3, lineCount: 1 },
     ];
     expect(
       composedContractErrors('FROM debian\nARG V=3\nENTRYPOINT ["/ep.sh"]\nCMD ["sh"]\n', withEntry),
@@ -157,8 +157,8 @@ describe('the composed Dockerfile is parsed again and held to the layer contract
       'FROM debian\nARG V=3\nENTRYPOINT ["/ep.sh"]\nENTRYPOINT ["/x"]\n',
       [withEntry[0]!, { ...withEntry[1]!, lineCount: 2 }],
     );
-    expect(errors.map((error) => error.message)).toContain(
-      'the composed Dockerfile breaks the layer contract: 2 ENTRYPOINT instructions; an image has one',
+    expect(errors.map((error) => `${error.location.file}:${error.location.line} ${error.message}`)).toContain(
+      '/ws/ep.Dockerfile:2 the composed Dockerfile breaks the layer contract: 2 ENTRYPOINT instructions; an image has one',
     );
   });
 
