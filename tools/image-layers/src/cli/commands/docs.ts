@@ -36,7 +36,7 @@ export const registerDocs: RegisterCommand = (program, { action }) => {
           return { file: readme.file, expected: readme.expected };
         });
         // The machinery's own documents live in this CLI's workspace: a fixture workspace using it has none.
-        const machinery = join(__dirname, '..', '..', '..', '..');
+        const machinery = join(__dirname, '..', '..', '..', '..', '..'); // tools/image-layers/src/cli/commands -> the root
         if (root === machinery) {
           const { RULES_DOC, rulesMarkdown } = await import('@image-layers/lint/rules-doc');
           generated.push({ file: RULES_DOC, expected: rulesMarkdown() });
