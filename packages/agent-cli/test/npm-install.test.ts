@@ -91,7 +91,11 @@ afterAll(async () => {
 
 let builds = 0;
 /** Runs the install step as the build does, with its ARGs as variables, into a fresh global prefix. */
-async function build(args: { AGENT_CLI_PACKAGE: string; AGENT_CLI_VERSION: string; AGENT_CLI_COMMAND: string }) {
+async function build(args: {
+  AGENT_CLI_PACKAGE: string;
+  AGENT_CLI_VERSION: string;
+  AGENT_CLI_COMMAND: string;
+}) {
   const prefix = join(temp.path, `prefix-${++builds}`);
   const before = registry.requests.length;
   const run = await runScript('/bin/sh', ['-c', install], {
@@ -145,7 +149,9 @@ describe('the agent-cli install step, run with the real npm against a local regi
       });
 
       expect(run.exitCode).toBe(1);
-      expect(run.stderr).toContain(`agent-cli: AGENT_CLI_VERSION=${version} is not an exact version (x.y.z): pin the CLI`);
+      expect(run.stderr).toContain(
+        `agent-cli: AGENT_CLI_VERSION=${version} is not an exact version (x.y.z): pin the CLI`,
+      );
       expect(run.requests).toEqual([]);
     },
   );

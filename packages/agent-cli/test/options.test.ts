@@ -23,7 +23,9 @@ function compose(options: Record<string, unknown>) {
     layers: ['base-os', 'node-runtime', { layer: 'agent-cli', options }],
   };
   workspace.write('apps/img/image.json', `${JSON.stringify(image, null, 2)}\n`);
-  return runScript(process.execPath, [cli, 'compose', 'apps/img', '--out', 'dist/img'], { cwd: workspace.root });
+  return runScript(process.execPath, [cli, 'compose', 'apps/img', '--out', 'dist/img'], {
+    cwd: workspace.root,
+  });
 }
 
 describe('agent-cli options, checked at compose time', () => {

@@ -22,9 +22,12 @@ describe('the node-runtime manifest', () => {
     expect(new RegExp(`^(?:${manifest.options.NODESOURCE_MAJOR.pattern})$`).test(major)).toBe(true);
   });
 
-  it.each(['', '22.x', 'v22', 'lts', '0', '22 '])('refuses NODESOURCE_MAJOR "%s": a major is digits', (major) => {
-    expect(new RegExp(`^(?:${manifest.options.NODESOURCE_MAJOR.pattern})$`).test(major)).toBe(false);
-  });
+  it.each(['', '22.x', 'v22', 'lts', '0', '22 '])(
+    'refuses NODESOURCE_MAJOR "%s": a major is digits',
+    (major) => {
+      expect(new RegExp(`^(?:${manifest.options.NODESOURCE_MAJOR.pattern})$`).test(major)).toBe(false);
+    },
+  );
 });
 
 // The fragment applied for real (its ARGs, its RUN under /bin/sh) in a throwaway root, with stand-ins for the
@@ -99,19 +102,16 @@ describe('the node-runtime fragment, applied to a root', () => {
     ['22', 'v18.19.0'],
     ['22', 'v20.19.5'],
     ['2', 'v20.19.5'], // v2 is not a prefix of v20: the check matches the whole major
-  ])(
-    'with NodeSource %s fails the build when node --version is %s, naming both',
-    async (major, version) => {
-      const build = await apply(
-        { INSTALL_NODESOURCE: 'true', NODESOURCE_MAJOR: major },
-        { STUB_NODE_VERSION: version },
-      );
+  ])('with NodeSource %s fails the build when node --version is %s, naming both', async (major, version) => {
+    const build = await apply(
+      { INSTALL_NODESOURCE: 'true', NODESOURCE_MAJOR: major },
+      { STUB_NODE_VERSION: version },
+    );
 
-      expect(build.exitCode).toBe(1);
-      expect(build.stderr).toContain(`node-runtime: expected Node.js ${major} from NodeSource, got ${version}`);
-      expect(calls()).not.toContain('npm --version');
-    },
-  );
+    expect(build.exitCode).toBe(1);
+    expect(build.stderr).toContain(`node-runtime: expected Node.js ${major} from NodeSource, got ${version}`);
+    expect(calls()).not.toContain('npm --version');
+  });
 
   it('fails the build when the setup script cannot be downloaded, installing nothing', async () => {
     const build = await apply(

@@ -119,7 +119,11 @@ describe('the t4-escalation fragment, applied to a root', () => {
 
   it.each([
     ['the gid belongs to another group', ['--gid', '988', 'render'], 'gid 988 is render:x:988:'],
-    ['docker-host exists with another gid', ['--gid', '990', 'docker-host'], 'has gid 990, not DOCKER_HOST_GID=988'],
+    [
+      'docker-host exists with another gid',
+      ['--gid', '990', 'docker-host'],
+      'has gid 990, not DOCKER_HOST_GID=988',
+    ],
   ])(
     'fails the build when %s, where the originals silently went on (`-f ... || true`)',
     async (_what, groupadd, says) => {

@@ -57,7 +57,8 @@ describe('the t4-escalation fragment', () => {
 
     expect(option).toMatchObject({ type: 'string', default: '' });
     for (const value of ['', '988', '999']) expect(accepts(value), value).toBe(true);
-    for (const value of ['0', '0988', 'docker', '988 ', '-1', '988;id']) expect(accepts(value), value).toBe(false);
+    for (const value of ['0', '0988', 'docker', '988 ', '-1', '988;id'])
+      expect(accepts(value), value).toBe(false);
   });
 
   it('never changes USER, the uid of agent, or any other user', () => {
