@@ -152,14 +152,18 @@ describe('the composed Dockerfile has every effect of the original', () => {
   });
 
   test('the claude-code CLI installed globally with npm, pinned and failing loudly', () => {
-    const install = composed.bodies('RUN').find((body) => body.includes('@anthropic-ai/claude-code'))!;
+    // The install moved to the agent-cli layer: the package, version and command are its options, set in image.json.
+    const install = normalise(composed.bodies('RUN').find((body) => body.includes('npm install -g'))!);
     expect(seed.bodies('RUN').find((body) => body.includes('@anthropic-ai/claude-code'))).toContain(
       '|| true',
     );
-    expect(normalise(install)).toBe(
-      'npm install -g "@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}" && claude --version',
-    );
-    expect(argDefault(composed, 'CLAUDE_CODE_VERSION')).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(install).toContain('npm install -g "${AGENT_CLI_PACKAGE}@${AGENT_CLI_VERSION}";');
+    expect(install).toMatch(/^set -eu;/);
+    expect(install).toMatch(/"\$\{AGENT_CLI_COMMAND\}" --version$/);
+    expect(install).not.toMatch(/\|\|\s*true|2>\/dev\/null/);
+    expect(argDefault(composed, 'AGENT_CLI_PACKAGE')).toBe('@anthropic-ai/claude-code');
+    expect(argDefault(composed, 'AGENT_CLI_VERSION')).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(argDefault(composed, 'AGENT_CLI_COMMAND')).toBe('claude');
   });
 
   test('the effects come in the original order (the CLI install moved late, as the README says)', () => {
@@ -190,7 +194,7 @@ describe('the composed Dockerfile has every effect of the original', () => {
   test("every deliberate difference is listed in the app's README", () => {
     const readme = readFileSync(join(app, 'README.md'), 'utf8');
     for (const difference of [
-      'CLAUDE_CODE_VERSION',
+      'AGENT_CLI_VERSION',
       'PYTHONPATH=/app',
       'chmod',
       'APT_PACKAGES',
