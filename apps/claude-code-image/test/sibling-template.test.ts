@@ -14,7 +14,15 @@ const temp = makeTempDir('sibling-template-');
 afterAll(temp.cleanup);
 const root = temp.path;
 writeFileSync(join(root, 'nx.json'), '{}\n');
-const SHARED_LAYERS = ['base-os', 'agent-user', 't4-escalation', 'python-runtime', 'git-auth'];
+const SHARED_LAYERS = [
+  'base-os',
+  'node-runtime',
+  'agent-cli',
+  'agent-user',
+  't4-escalation',
+  'python-runtime',
+  'git-auth',
+];
 mkdirSync(join(root, 'packages'));
 for (const layer of SHARED_LAYERS) symlinkSync(layerDir(layer), join(root, 'packages', layer));
 const app = join(root, 'apps/codex-image');
@@ -27,13 +35,22 @@ writeFileSync(
       description: 'The codex workspace template: the Codex CLI driven by the workspace runtime as agent.',
       layers: [
         { layer: 'base-os', options: { INSTALL_GH_CLI: false } },
+        { layer: 'node-runtime', options: { INSTALL_NODESOURCE: true, NODESOURCE_MAJOR: '20' } },
+        {
+          layer: 'agent-cli',
+          options: {
+            AGENT_CLI_PACKAGE: '@openai/codex',
+            AGENT_CLI_VERSION: '0.130.0',
+            AGENT_CLI_COMMAND: 'codex',
+          },
+        },
         'agent-user',
-        't4-escalation',
+        { layer: 't4-escalation', options: { DOCKER_HOST_GID: '988' } },
         { layer: 'python-runtime', options: { RUNTIME_VERSION: '0.1.30' } },
         'git-auth',
       ],
       requires: ['user:agent', 'command:molecule-runtime'],
-      aptPackages: ['gosu', 'nodejs', 'npm'],
+      aptPackages: ['gosu', 'xz-utils'],
       pythonPackages: ['openai-agents>=0.2.0'],
     },
     null,
@@ -42,13 +59,7 @@ writeFileSync(
 );
 writeFileSync(
   join(app, 'image.Dockerfile'),
-  [
-    'ARG CODEX_VERSION=0.130.0',
-    'RUN npm install -g "@openai/codex@${CODEX_VERSION}" && codex --version',
-    'COPY start.sh /usr/local/bin/start.sh',
-    'ENTRYPOINT ["/usr/local/bin/start.sh"]',
-    '',
-  ].join('\n'),
+  ['COPY start.sh /usr/local/bin/start.sh', 'ENTRYPOINT ["/usr/local/bin/start.sh"]', ''].join('\n'),
 );
 writeFileSync(join(app, 'files/start.sh'), '#!/bin/sh\nexec gosu agent molecule-runtime "$@"\n', {
   mode: 0o755,
@@ -69,6 +80,8 @@ describe('a sibling template composes the same layers with its own options', () 
   test('the shared layers, in its order, each with its provenance; no adapter', () => {
     expect(composed.provenance.map((block) => block.unit)).toEqual([
       'base-os',
+      'node-runtime',
+      'agent-cli',
       'agent-user',
       't4-escalation',
       'python-runtime',
@@ -79,8 +92,14 @@ describe('a sibling template composes the same layers with its own options', () 
     expect(composed.contextFiles.map((file) => file.destination)).not.toContain('/app/adapter.py');
   });
 
-  test('its options reach the layers: no gh, an exact runtime, the default base', () => {
+  test('its options reach the layers: no gh, NodeSource 20, codex pinned, docker-host 988, an exact runtime, the default base', () => {
     expect(argLine('INSTALL_GH_CLI')).toBe('ARG INSTALL_GH_CLI=false');
+    expect(argLine('INSTALL_NODESOURCE')).toBe('ARG INSTALL_NODESOURCE=true');
+    expect(argLine('NODESOURCE_MAJOR')).toBe('ARG NODESOURCE_MAJOR=20');
+    expect(argLine('AGENT_CLI_PACKAGE')).toBe('ARG AGENT_CLI_PACKAGE=@openai/codex');
+    expect(argLine('AGENT_CLI_VERSION')).toBe('ARG AGENT_CLI_VERSION=0.130.0');
+    expect(argLine('AGENT_CLI_COMMAND')).toBe('ARG AGENT_CLI_COMMAND=codex');
+    expect(argLine('DOCKER_HOST_GID')).toBe('ARG DOCKER_HOST_GID=988');
     expect(argLine('RUNTIME_VERSION')).toBe('ARG RUNTIME_VERSION=0.1.30');
     expect(argLine('BASE_IMAGE')).toBe('ARG BASE_IMAGE=python:3.11-slim');
   });
@@ -90,7 +109,7 @@ describe('a sibling template composes the same layers with its own options', () 
       .replace(/^ARG APT_PACKAGES="|"$/g, '')
       .split(' ');
     expect(apt).toEqual(
-      expect.arrayContaining(['curl', 'ca-certificates', 'git', 'sudo', 'gosu', 'nodejs', 'npm']),
+      expect.arrayContaining(['curl', 'ca-certificates', 'git', 'sudo', 'gosu', 'xz-utils', 'nodejs', 'npm']),
     );
     expect(new Set(apt).size).toBe(apt.length);
     expect(argLine('PYTHON_PACKAGES')).toBe('ARG PYTHON_PACKAGES="openai-agents>=0.2.0"');
