@@ -109,9 +109,12 @@ describe('a sibling template composes the same layers with its own options', () 
       .replace(/^ARG APT_PACKAGES="|"$/g, '')
       .split(' ');
     expect(apt).toEqual(
-      expect.arrayContaining(['curl', 'ca-certificates', 'git', 'sudo', 'gosu', 'xz-utils', 'nodejs', 'npm']),
+      expect.arrayContaining(['curl', 'ca-certificates', 'git', 'sudo', 'gosu', 'xz-utils']),
     );
     expect(new Set(apt).size).toBe(apt.length);
+    // On NodeSource's Node, node-runtime's Debian nodejs and npm (its aptPackagesWhen) are left out.
+    expect(apt).not.toContain('nodejs');
+    expect(apt).not.toContain('npm');
     expect(argLine('PYTHON_PACKAGES')).toBe('ARG PYTHON_PACKAGES="openai-agents>=0.2.0"');
   });
 
