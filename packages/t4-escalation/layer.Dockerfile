@@ -3,10 +3,26 @@
 # mode 0440 and the legacy builder has no COPY --chmod, hence the chmod. visudo -cf fails the build
 # rather than ship an image whose sudo is broken.
 COPY sudoers.d/agent-t4 /etc/sudoers.d/agent-t4
+# Empty: no docker-host group. Else the host docker group's gid (988 for codex, hermes and openclaw).
+ARG DOCKER_HOST_GID=
+# The originals run `groupadd -g 988 -f docker-host || true`: with -f, a gid already taken silently gives
+# docker-host another gid, and `|| true` hides any failure, so agent could not use the host's socket and
+# nothing said so. Here the group must end up with exactly that gid, or the build stops, naming both.
 # hadolint ignore=IL1002 # git cannot record mode 0440 and the legacy builder has no COPY --chmod (see above).
 RUN set -eux; \
     chmod 0440 /etc/sudoers.d/agent-t4; \
     visudo -cf /etc/sudoers.d/agent-t4; \
     groupadd -f docker; \
     usermod -aG docker agent; \
+    if [ -n "${DOCKER_HOST_GID}" ]; then \
+        groupadd -f -g "${DOCKER_HOST_GID}" docker-host; \
+        entry="$(getent group docker-host)"; \
+        gid="${entry#*:*:}"; \
+        gid="${gid%%:*}"; \
+        if [ "${gid}" != "${DOCKER_HOST_GID}" ]; then \
+            echo "t4-escalation: group docker-host has gid ${gid}, not DOCKER_HOST_GID=${DOCKER_HOST_GID} (gid ${DOCKER_HOST_GID} is $(getent group "${DOCKER_HOST_GID}" || echo 'free')): free that gid in the base or use another" >&2; \
+            exit 1; \
+        fi; \
+        usermod -aG docker-host agent; \
+    fi; \
     id agent

@@ -77,9 +77,22 @@ describe('the composed Dockerfile has every effect of the original', () => {
       expect(normalise(seedApt)).toContain(fact);
       expect(normalise(composedApt)).toContain(fact);
     }
-    expect(
-      composed.all('RUN').filter((run) => run.getArgumentsContent()?.includes('apt-get update')),
-    ).toHaveLength(1);
+    // One apt step: the base layer's is the only RUN that runs apt-get update. node-runtime's holds one only in
+    // its fallback for an image composed for NodeSource and built without it (`elif ! command -v node`), which
+    // cannot run here: nodejs and npm are in the base layer's APT_PACKAGES (README: differences).
+    const aptUpdates = composed
+      .bodies('RUN')
+      .map(normalise)
+      .filter((body) => body.includes('apt-get update'));
+    expect(aptUpdates).toHaveLength(2);
+    expect(aptUpdates[0]).toBe(normalise(composedApt));
+    expect(aptUpdates[1]).toMatch(
+      /elif ! command -v node >\/dev\/null; then [^;]*; apt-get update; apt-get install -y --no-install-recommends nodejs npm; rm -rf \/var\/lib\/apt\/lists\/\*; fi; node --version; npm --version$/,
+    );
+    expect(argDefault(composed, 'INSTALL_NODESOURCE')).toBe('false');
+    expect(argDefault(composed, 'APT_PACKAGES')!.split(' ')).toEqual(
+      expect.arrayContaining(['nodejs', 'npm']),
+    );
   });
 
   test('the same agent user', () => {
@@ -217,14 +230,18 @@ describe('the composed Dockerfile has every effect of the original', () => {
   });
 
   test('the claude-code CLI installed globally with npm, pinned and failing loudly', () => {
-    const install = composed.bodies('RUN').find((body) => body.includes('@anthropic-ai/claude-code'))!;
+    // The install moved to the agent-cli layer: the package, version and command are its options, set in image.json.
+    const install = normalise(composed.bodies('RUN').find((body) => body.includes('npm install -g'))!);
     expect(seed.bodies('RUN').find((body) => body.includes('@anthropic-ai/claude-code'))).toContain(
       '|| true',
     );
-    expect(normalise(install)).toBe(
-      'npm install -g "@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}" && claude --version',
-    );
-    expect(argDefault(composed, 'CLAUDE_CODE_VERSION')).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(install).toContain('npm install -g "${AGENT_CLI_PACKAGE}@${AGENT_CLI_VERSION}";');
+    expect(install).toMatch(/^set -eu;/);
+    expect(install).toMatch(/"\$\{AGENT_CLI_COMMAND\}" --version$/);
+    expect(install).not.toMatch(/\|\|\s*true|2>\/dev\/null/);
+    expect(argDefault(composed, 'AGENT_CLI_PACKAGE')).toBe('@anthropic-ai/claude-code');
+    expect(argDefault(composed, 'AGENT_CLI_VERSION')).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(argDefault(composed, 'AGENT_CLI_COMMAND')).toBe('claude');
   });
 
   test('the effects come in the original order (the CLI install moved late, as the README says)', () => {
@@ -256,7 +273,7 @@ describe('the composed Dockerfile has every effect of the original', () => {
   test("every deliberate difference is listed in the app's README", () => {
     const readme = readFileSync(join(app, 'README.md'), 'utf8');
     for (const difference of [
-      'CLAUDE_CODE_VERSION',
+      'AGENT_CLI_VERSION',
       'PYTHONPATH=/app',
       'chmod',
       'APT_PACKAGES',

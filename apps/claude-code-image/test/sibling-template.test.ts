@@ -14,7 +14,16 @@ const temp = makeTempDir('sibling-template-');
 afterAll(temp.cleanup);
 const root = temp.path;
 writeFileSync(join(root, 'nx.json'), '{}\n');
-const SHARED_LAYERS = ['base-os', 'agent-user', 't4-escalation', 'python-runtime', 'entrypoint', 'git-auth'];
+const SHARED_LAYERS = [
+  'base-os',
+  'node-runtime',
+  'agent-cli',
+  'agent-user',
+  't4-escalation',
+  'python-runtime',
+  'entrypoint',
+  'git-auth',
+];
 mkdirSync(join(root, 'packages'));
 for (const layer of SHARED_LAYERS) symlinkSync(layerDir(layer), join(root, 'packages', layer));
 const app = join(root, 'apps/codex-image');
@@ -27,8 +36,17 @@ writeFileSync(
       description: 'The codex workspace template: the Codex CLI driven by the workspace runtime as agent.',
       layers: [
         { layer: 'base-os', options: { INSTALL_GH_CLI: false } },
+        { layer: 'node-runtime', options: { INSTALL_NODESOURCE: true, NODESOURCE_MAJOR: '20' } },
+        {
+          layer: 'agent-cli',
+          options: {
+            AGENT_CLI_PACKAGE: '@openai/codex',
+            AGENT_CLI_VERSION: '0.130.0',
+            AGENT_CLI_COMMAND: 'codex',
+          },
+        },
         'agent-user',
-        't4-escalation',
+        { layer: 't4-escalation', options: { DOCKER_HOST_GID: '988' } },
         {
           layer: 'python-runtime',
           options: {
@@ -41,7 +59,7 @@ writeFileSync(
         'git-auth',
       ],
       requires: ['user:agent', 'command:molecule-runtime'],
-      aptPackages: ['nodejs', 'npm'],
+      aptPackages: ['xz-utils'],
       pythonPackages: ['a2a-sdk==1.0.3'],
     },
     null,
@@ -51,8 +69,6 @@ writeFileSync(
 writeFileSync(
   join(app, 'image.Dockerfile'),
   [
-    'ARG CODEX_VERSION=0.130.0',
-    'RUN npm install -g "@openai/codex@${CODEX_VERSION}" && codex --version',
     // Its own start-up step is a hook the shared entrypoint runs as agent; the ENTRYPOINT is the layer's.
     'COPY codex-auth.sh /entrypoint.d/agent/70-codex-auth.sh',
     '',
@@ -77,6 +93,8 @@ describe('a sibling template composes the same layers with its own options', () 
   test('the shared layers, in its order, each with its provenance; no adapter', () => {
     expect(composed.provenance.map((block) => block.unit)).toEqual([
       'base-os',
+      'node-runtime',
+      'agent-cli',
       'agent-user',
       't4-escalation',
       'python-runtime',
@@ -88,8 +106,14 @@ describe('a sibling template composes the same layers with its own options', () 
     expect(composed.contextFiles.map((file) => file.destination)).not.toContain('/app/adapter.py');
   });
 
-  test('its options reach the layers: no gh, the private runtime wheel at an exact version, the default base', () => {
+  test('its options reach the layers: no gh, NodeSource 20, codex pinned, docker-host 988, the private runtime wheel at an exact version, the default base', () => {
     expect(argLine('INSTALL_GH_CLI')).toBe('ARG INSTALL_GH_CLI=false');
+    expect(argLine('INSTALL_NODESOURCE')).toBe('ARG INSTALL_NODESOURCE=true');
+    expect(argLine('NODESOURCE_MAJOR')).toBe('ARG NODESOURCE_MAJOR=20');
+    expect(argLine('AGENT_CLI_PACKAGE')).toBe('ARG AGENT_CLI_PACKAGE=@openai/codex');
+    expect(argLine('AGENT_CLI_VERSION')).toBe('ARG AGENT_CLI_VERSION=0.130.0');
+    expect(argLine('AGENT_CLI_COMMAND')).toBe('ARG AGENT_CLI_COMMAND=codex');
+    expect(argLine('DOCKER_HOST_GID')).toBe('ARG DOCKER_HOST_GID=988');
     expect(argLine('RUNTIME_SOURCE')).toBe('ARG RUNTIME_SOURCE=private-wheel');
     expect(argLine('RUNTIME_DISTRIBUTION')).toBe('ARG RUNTIME_DISTRIBUTION=molecules-workspace-runtime');
     expect(argLine('RUNTIME_VERSION')).toBe('ARG RUNTIME_VERSION=0.4.87');
@@ -109,9 +133,12 @@ describe('a sibling template composes the same layers with its own options', () 
       .replace(/^ARG APT_PACKAGES="|"$/g, '')
       .split(' ');
     expect(apt).toEqual(
-      expect.arrayContaining(['curl', 'ca-certificates', 'git', 'sudo', 'gosu', 'nodejs', 'npm']),
+      expect.arrayContaining(['curl', 'ca-certificates', 'git', 'sudo', 'gosu', 'xz-utils']),
     );
     expect(new Set(apt).size).toBe(apt.length);
+    // On NodeSource's Node, node-runtime's Debian nodejs and npm (its aptPackagesWhen) are left out.
+    expect(apt).not.toContain('nodejs');
+    expect(apt).not.toContain('npm');
     expect(argLine('PYTHON_PACKAGES')).toBe('ARG PYTHON_PACKAGES=a2a-sdk==1.0.3');
   });
 

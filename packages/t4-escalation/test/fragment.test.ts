@@ -36,11 +36,36 @@ describe('the t4-escalation fragment', () => {
     expect(commands.indexOf('usermod -aG docker agent')).toBeGreaterThan(groupadd);
   });
 
+  it('adds the docker-host group only when DOCKER_HOST_GID is set, and checks its gid before adding agent', () => {
+    expect(fragment.bodies('ARG')).toEqual(['DOCKER_HOST_GID=']);
+    const guard = commands.indexOf('if [ -n "${DOCKER_HOST_GID}" ]');
+    const check = commands.indexOf('if [ "${gid}" != "${DOCKER_HOST_GID}" ]');
+
+    expect(commands[guard + 1]).toBe('then groupadd -f -g "${DOCKER_HOST_GID}" docker-host');
+    const add = commands.indexOf('usermod -aG docker-host agent');
+
+    expect(guard).toBeGreaterThan(commands.indexOf('usermod -aG docker agent'));
+    expect(check).toBeGreaterThan(guard);
+    expect(add).toBeGreaterThan(check);
+    expect(fragment.bodies('RUN').join('\n')).not.toMatch(/\|\|\s*true/);
+  });
+
+  it('takes DOCKER_HOST_GID as digits only, empty by default, never gid 0', () => {
+    const option = JSON.parse(readFileSync(join(layerDir('t4-escalation'), 'layer.json'), 'utf8')).options
+      .DOCKER_HOST_GID;
+    const accepts = (value: string) => new RegExp(`^(?:${option.pattern})$`).test(value);
+
+    expect(option).toMatchObject({ type: 'string', default: '' });
+    for (const value of ['', '988', '999']) expect(accepts(value), value).toBe(true);
+    for (const value of ['0', '0988', 'docker', '988 ', '-1', '988;id'])
+      expect(accepts(value), value).toBe(false);
+  });
+
   it('never changes USER, the uid of agent, or any other user', () => {
     expect(fragment.all('USER')).toEqual([]);
-    expect(commands.filter((command) => /^(useradd|userdel|usermod|groupmod)\b/.test(command))).toEqual([
-      'usermod -aG docker agent',
-    ]);
+    expect(
+      commands.filter((command) => /^(useradd|userdel|usermod|groupmod)\b/.test(command.replace(/^fi /, ''))),
+    ).toEqual(['usermod -aG docker agent', 'usermod -aG docker-host agent']);
   });
 
   it('declares both grants, sudo and the docker group, with the reason, in layer.json', () => {

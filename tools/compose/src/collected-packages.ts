@@ -1,6 +1,6 @@
 import { ImageLayersError } from '@image-layers/manifest/errors';
 import type { LoadedImage, LoadedLayer } from '@image-layers/manifest/load';
-import type { PackageKind } from '@image-layers/manifest/schema';
+import type { OptionValue, PackageKind } from '@image-layers/manifest/schema';
 
 // Packages are declared by the unit that needs them (layer.json / image.json "aptPackages", "pythonPackages")
 // and installed by one step of one layer: the layer with a string-list option that "collects" that kind. So an
@@ -31,12 +31,38 @@ function collectingOption(layer: LoadedLayer, kind: PackageKind): string | undef
   )?.[0];
 }
 
-export function collectPackages(image: LoadedImage, layers: LoadedLayer[]): CollectedPackages {
+/**
+ * The packages of a kind a layer declares for one image: its list, and for Debian packages those of its
+ * "aptPackagesWhen" whose option has the given value in this image (`values`: the layer's resolved options).
+ */
+export function declaredPackages(
+  layer: LoadedLayer,
+  kind: PackageKind,
+  values: ReadonlyMap<string, OptionValue> = new Map(),
+): string[] {
+  if (kind !== 'aptPackages') return layer.manifest[kind];
+  const conditional = layer.manifest.aptPackagesWhen.filter(
+    (condition) =>
+      (values.get(condition.option) ?? layer.manifest.options[condition.option]?.default) === condition.is,
+  );
+  return [...layer.manifest.aptPackages, ...conditional.flatMap((condition) => condition.packages)];
+}
+
+/** `optionValues[i]`: the options of `layers[i]` as the image sets them (defaults where it does not). */
+export function collectPackages(
+  image: LoadedImage,
+  layers: LoadedLayer[],
+  optionValues: ReadonlyMap<string, OptionValue>[] = [],
+): CollectedPackages {
   const result: CollectedPackages = { additions: [], errors: [] };
   for (const kind of Object.keys(KINDS) as PackageKind[]) {
     const { collectorMustBeBase, fix } = KINDS[kind];
     const declarers = [
-      ...layers.map((layer, index) => ({ name: layer.name, index, packages: layer.manifest[kind] })),
+      ...layers.map((layer, index) => ({
+        name: layer.name,
+        index,
+        packages: declaredPackages(layer, kind, optionValues[index]),
+      })),
       { name: image.name, index: layers.length, packages: image.manifest[kind] },
     ].filter((declarer) => declarer.packages.length > 0);
     const packages = [...new Set(declarers.flatMap((declarer) => declarer.packages))];

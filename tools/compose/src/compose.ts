@@ -122,8 +122,27 @@ export function composeImage(imageDir: string): ComposedImage {
   const allLoaded = errors.length === 0;
   if (allLoaded) errors.push(...requirementErrors(image, layers, allLayers));
 
-  // Packages every unit declares go into the option of the layer that installs that kind (collected-packages.ts).
-  const collected = allLoaded ? collectPackages(image, layers) : { additions: [], errors: [] };
+  // Each layer's options as this image sets them, checked at their lines of image.json.
+  const resolvedOptions = layers.map((layer, index) =>
+    resolveOptions({
+      layer: layer.name,
+      declared: layer.manifest.options,
+      given: given[index] ?? {},
+      imageSource: image.source,
+      optionsPath: ['layers', index, 'options'],
+    }),
+  );
+  for (const resolved of resolvedOptions) errors.push(...resolved.errors);
+
+  // Packages every unit declares go into the option of the layer that installs that kind (collected-packages.ts);
+  // a layer's conditional packages follow its options' values.
+  const collected = allLoaded
+    ? collectPackages(
+        image,
+        layers,
+        resolvedOptions.map((resolved) => resolved.values),
+      )
+    : { additions: [], errors: [] };
   errors.push(...collected.errors);
 
   const blocks: { text: string; block: Omit<ProvenanceBlock, 'firstLine' | 'lineCount'> }[] = [];
@@ -150,14 +169,7 @@ export function composeImage(imageDir: string): ComposedImage {
       layer.dir,
     );
     errors.push(...optionBindingErrors(fragment, layer.manifest.options, layer.source));
-    const resolved = resolveOptions({
-      layer: layer.name,
-      declared: layer.manifest.options,
-      given: given[index] ?? {},
-      imageSource: image.source,
-      optionsPath: ['layers', index, 'options'],
-    });
-    errors.push(...resolved.errors);
+    const resolved = resolvedOptions[index]!;
     for (const { option, packages } of collected.additions.filter(
       (addition) => addition.layerIndex === index,
     )) {

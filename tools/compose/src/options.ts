@@ -126,7 +126,7 @@ export function resolveOptions(args: {
           unit: args.layer,
           location,
           message: `option ${name} of "${args.layer}" is "${String(value)}", which does not match ${option.pattern}`,
-          fix: `give ${name} a value matching ${option.pattern}`,
+          fix: `give ${name} a value matching ${option.pattern} (${option.description})`,
         }),
       );
       continue;

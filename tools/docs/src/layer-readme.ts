@@ -33,6 +33,10 @@ export function renderLayerReadme(layer: LoadedLayer, files: ContextFile[], exis
     `- **Provides:** ${list([manifest.name, ...manifest.provides])}`,
     `- **Debian packages** (installed by the base layer's single apt step): ${list(manifest.aptPackages)}`,
   ];
+  for (const condition of manifest.aptPackagesWhen)
+    lines.push(
+      `- **Debian packages while \`${condition.option}=${String(condition.is)}\`** (in the same apt step): ${list(condition.packages)}`,
+    );
   if (manifest.pythonPackages.length > 0)
     lines.push(
       `- **Python packages** (installed by the pip step of the layer that collects them): ${list(manifest.pythonPackages)}`,

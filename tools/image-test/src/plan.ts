@@ -87,10 +87,13 @@ function composeLayerChain(
   }
   const imageDir = join(workDir, 'image');
   mkdirSync(imageDir, { recursive: true });
+  // The layer under test gets the options its image test sets; the composer checks them as an image's.
   const manifest = {
     name: `${layer}-image-test`,
     description: `the ${layer} layer on the layers it requires, for its image test`,
-    layers: chain.layers,
+    layers: chain.layers.map((name) =>
+      name === layer && spec?.options ? { layer: name, options: spec.options } : name,
+    ),
   };
   writeFileSync(join(imageDir, IMAGE_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(imageDir, 'image.Dockerfile'), '');
@@ -132,6 +135,15 @@ export function planTestBuild(
       location: { file: join(projectDir, IMAGE_TEST_FILE) },
       message: `${relative(root, projectDir)} has no ${IMAGE_TEST_FILE}: nothing says what it leaves in an image`,
       fix: `write ${IMAGE_TEST_FILE} (files, users, commands...; see tools/image-layers/schema/image-test.schema.json)`,
+    });
+  }
+  if (kind === 'image' && spec.value.options) {
+    throw new ImageLayersError({
+      code: 'image-test-options',
+      unit,
+      location: readJsonSource(spec.file, unit).locate(['options']),
+      message: `"options" in ${IMAGE_TEST_FILE} is for a layer's image test; an image is tested as image.json composes it`,
+      fix: `set the options in ${relative(root, join(projectDir, IMAGE_MANIFEST))} ("layers": [{ "layer": ..., "options": {...} }]), or remove "options"`,
     });
   }
   const workDir = options.workDir ?? join(root, IMAGE_TEST_WORK, unit);

@@ -121,6 +121,17 @@ export const imageTestSchema = z.strictObject({
    * want (two layers provide the same capability, say). Default: the base and what `requires` resolves to.
    */
   layers: z.array(z.string()).optional(),
+  /**
+   * Options of the layer under test for its test build, as an image sets them in image.json, checked the same
+   * way: to prove in the engine a variant its defaults leave off (t4-escalation's DOCKER_HOST_GID, say). A
+   * layer's image test only: an image's options are in its image.json.
+   */
+  options: z
+    .record(
+      z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an option name, e.g. INSTALL_GH_CLI'),
+      z.union([z.string(), z.boolean(), z.array(z.string())]),
+    )
+    .optional(),
   /** How this layer is built where a host its build reaches (layer.json "network") is out of reach. */
   withoutHosts: z
     .array(

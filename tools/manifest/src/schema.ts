@@ -137,40 +137,72 @@ const networkSteps = z
   )
   .default([]);
 
-export const layerManifestSchema = z.strictObject({
-  $schema: z.string().optional(),
-  name: kebabName,
-  version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'use a semantic version such as 1.0.0'),
-  description,
-  /** The base layer holds the image's only FROM; exactly one listed layer is the base. */
-  base: z.boolean().default(false),
-  /**
-   * The entrypoint layer: its fragment alone may set ENTRYPOINT (once), and then the image's fragment may not.
-   * At most one listed layer has it; without one, ENTRYPOINT and CMD are the image fragment's alone.
-   */
-  entrypoint: z.boolean().default(false),
-  /** Capabilities that layers listed earlier (or this image's packages) must provide. */
-  requires: z.array(capability).default([]),
-  /** Capabilities this layer adds to the image; its own name is always provided. */
-  provides: z.array(capability).default([]),
-  /** Debian packages this layer needs; the base layer installs them all in one apt step. */
-  aptPackages: z.array(aptPackageName).default([]),
-  /** pip requirements this layer's files need; the layer whose option collects them installs them in its pip step. */
-  pythonPackages: z.array(pythonRequirement).default([]),
-  /** Typed build options, each bound to the fragment's ARG of the same name. */
-  options: z.record(optionName, layerOption).default({}),
-  /** Hosts the build reaches, so a test can say by name which step it cannot run offline. */
-  network: networkSteps,
-  /** Privileges this layer grants on purpose, each with its reason, so none is granted silently. */
-  grants: z
-    .array(
-      z.strictObject({
-        privilege: z.enum(['sudo', 'docker-group', 'setuid', 'capabilities']),
-        why: description,
-      }),
-    )
-    .default([]),
-});
+export const layerManifestSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: kebabName,
+    version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'use a semantic version such as 1.0.0'),
+    description,
+    /** The base layer holds the image's only FROM; exactly one listed layer is the base. */
+    base: z.boolean().default(false),
+    /**
+     * The entrypoint layer: its fragment alone may set ENTRYPOINT (once), and then the image's fragment may not.
+     * At most one listed layer has it; without one, ENTRYPOINT and CMD are the image fragment's alone.
+     */
+    entrypoint: z.boolean().default(false),
+    /** Capabilities that layers listed earlier (or this image's packages) must provide. */
+    requires: z.array(capability).default([]),
+    /** Capabilities this layer adds to the image; its own name is always provided. */
+    provides: z.array(capability).default([]),
+    /** Debian packages this layer needs; the base layer installs them all in one apt step. */
+    aptPackages: z.array(aptPackageName).default([]),
+    /**
+     * Debian packages this layer needs only while one of its options has a value for the image (its default, or
+     * what image.json sets): node-runtime needs Debian's nodejs and npm only while INSTALL_NODESOURCE is false, so
+     * an image on NodeSource's Node never installs them. They join the base layer's apt step like aptPackages.
+     */
+    aptPackagesWhen: z
+      .array(
+        z.strictObject({
+          option: optionName,
+          is: z.union([z.boolean(), z.string()]),
+          packages: z.array(aptPackageName).min(1),
+        }),
+      )
+      .default([]),
+    /** pip requirements this layer's files need; the layer whose option collects them installs them in its pip step. */
+    pythonPackages: z.array(pythonRequirement).default([]),
+    /** Typed build options, each bound to the fragment's ARG of the same name. */
+    options: z.record(optionName, layerOption).default({}),
+    /** Hosts the build reaches, so a test can say by name which step it cannot run offline. */
+    network: networkSteps,
+    /** Privileges this layer grants on purpose, each with its reason, so none is granted silently. */
+    grants: z
+      .array(
+        z.strictObject({
+          privilege: z.enum(['sudo', 'docker-group', 'setuid', 'capabilities']),
+          why: description,
+        }),
+      )
+      .default([]),
+  })
+  .superRefine((manifest, context) => {
+    manifest.aptPackagesWhen.forEach((condition, index) => {
+      const option = manifest.options[condition.option];
+      if (!option)
+        context.addIssue({
+          code: 'custom',
+          path: ['aptPackagesWhen', index, 'option'],
+          message: `no option ${condition.option} in "options": declare it, or name one of ${Object.keys(manifest.options).join(', ') || '(none)'}`,
+        });
+      else if (option.type === 'string-list' || typeof condition.is !== option.type)
+        context.addIssue({
+          code: 'custom',
+          path: ['aptPackagesWhen', index, 'is'],
+          message: `${condition.option} is a ${option.type} option: "is" must be a ${option.type === 'string-list' ? "string or boolean option's value (a list cannot be compared)" : option.type}`,
+        });
+    });
+  });
 
 // Values are checked against each option's declared type by the composer, which knows the layer and
 // can say which types it accepts; the schema only says they are JSON values.

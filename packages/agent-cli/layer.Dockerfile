@@ -1,0 +1,26 @@
+# The option names are the layer's own (AGENT_CLI_*), not a shared VERSION, so no other layer's ARG can
+# shadow them; each is used by the RUN below, so a new package, version or command is a new cache key and
+# re-runs the install (the legacy builder keys a RUN on the build arguments it sees).
+ARG AGENT_CLI_PACKAGE=@anthropic-ai/claude-code
+ARG AGENT_CLI_VERSION=2.1.332
+ARG AGENT_CLI_COMMAND=claude
+# Fail-closed, unlike the originals' `2>/dev/null || true`, which shipped images without their CLI:
+# - the version is checked again here, because `docker build --build-arg` bypasses the composer's check of
+#   layer.json's pattern: a range or a dist-tag (anything but digits, dots, letters and dashes) stops the build;
+# - after the install, the installed package.json must say exactly that version (a tag that slipped
+#   through resolves to some other one);
+# - the CLI must run: `<command> --version`, printed in the build log.
+RUN set -eu; \
+    case "${AGENT_CLI_VERSION}" in \
+        [0-9]*.[0-9]*.[0-9]*) ;; \
+        *) echo "agent-cli: AGENT_CLI_VERSION=${AGENT_CLI_VERSION} is not an exact version (x.y.z): pin the CLI" >&2; exit 1 ;; \
+    esac; \
+    case "${AGENT_CLI_VERSION}" in \
+        *[!0-9A-Za-z.-]*) echo "agent-cli: AGENT_CLI_VERSION=${AGENT_CLI_VERSION} is not an exact version (x.y.z): pin the CLI" >&2; exit 1 ;; \
+    esac; \
+    npm install -g "${AGENT_CLI_PACKAGE}@${AGENT_CLI_VERSION}"; \
+    installed="$(node -p 'require(process.argv[1]).version' "$(npm root -g)/${AGENT_CLI_PACKAGE}/package.json")"; \
+    if [ "${installed}" != "${AGENT_CLI_VERSION}" ]; then \
+        echo "agent-cli: npm installed ${AGENT_CLI_PACKAGE} ${installed}, not ${AGENT_CLI_VERSION}" >&2; exit 1; \
+    fi; \
+    "${AGENT_CLI_COMMAND}" --version
