@@ -131,7 +131,9 @@ describe('the composed Dockerfile has every effect of the original', () => {
 
   test('every file at the same path, executable where the original makes it so', () => {
     expect(copyDestinations(composed.instructions)).toEqual(
-      copyDestinations(seed.instructions).concat('/etc/sudoers.d/agent-t4').sort(),
+      copyDestinations(seed.instructions)
+        .concat('/etc/sudoers.d/agent-t4', '/app/molecule_adapter_core.py')
+        .sort(),
     );
     const madeExecutable = seed
       .bodies('RUN')
@@ -200,6 +202,7 @@ describe('the composed Dockerfile has every effect of the original', () => {
       'single COPY',
       'after the layers',
       'PYTHON_PACKAGES',
+      'molecule_adapter_core.py',
     ]) {
       expect(readme).toContain(difference);
     }

@@ -10,7 +10,7 @@ import unittest
 
 import yaml
 
-from adapter_testkit import DOUBLES_DIR, FILES_DIR, adapter
+from adapter_testkit import FILES_DIR, adapter, python_path
 from molecule_runtime.adapters.base import BaseAdapter
 
 
@@ -113,7 +113,7 @@ class WithoutPyYAML(unittest.TestCase):
             "providers = adapter.load_providers(sys.argv[1])\n"
             "print(json.dumps([p.name for p in providers]))\n"
         )
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(FILES_DIR), str(DOUBLES_DIR)]),
+        env = dict(os.environ, PYTHONPATH=python_path(FILES_DIR),
                    PYTHONDONTWRITEBYTECODE="1")
         done = subprocess.run([sys.executable, "-c", script, str(FILES_DIR)], capture_output=True, text=True,
                               env=env, timeout=60, check=True)
