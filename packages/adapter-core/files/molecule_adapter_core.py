@@ -316,6 +316,18 @@ async def install_plugins(adapter, config, environ: Mapping[str, str] | None = N
     return await adapter.install_plugins_via_registry(config, plugins)
 
 
+def text_of(content) -> str:
+    """The text of a framework's reply content: a string, or a list of strings and {"type": "text", "text": ...}
+    blocks (tool calls and other blocks carry no answer text and are left out)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = [c if isinstance(c, str) else c.get("text", "") if isinstance(c, dict) and c.get("type") == "text"
+                 else "" for c in content]
+        return "".join(p for p in parts if isinstance(p, str))
+    return ""
+
+
 # --- A text-in, text-out A2A executor: what a framework adapter needs beyond its framework call. ---
 
 NO_TEXT = "Error: the message contained no text."

@@ -80,3 +80,17 @@ class Turns(IsolatedAdapterTestCase):
         executor = self.executor()
         await executor.cancel(None, None)
         self.assertEqual(await run_turn(executor), "done")
+
+
+class TextOf(IsolatedAdapterTestCase):
+    def test_a_string_is_itself(self):
+        self.assertEqual(core.text_of("plain"), "plain")
+
+    def test_text_blocks_and_strings_are_joined_and_other_blocks_left_out(self):
+        content = [{"type": "text", "text": "one, "}, {"type": "tool_use", "name": "ls", "text": "no"}, "two",
+                   {"type": "text", "text": 3}, {"type": "text"}]
+        self.assertEqual(core.text_of(content), "one, two")
+
+    def test_anything_else_is_no_text(self):
+        for content in (None, 42, {"type": "text", "text": "a mapping is not a list"}):
+            self.assertEqual(core.text_of(content), "", content)

@@ -12,6 +12,8 @@ by the workspace root:
 """
 
 import asyncio
+import importlib
+import importlib.util
 import os
 import shutil
 import sys
@@ -40,7 +42,7 @@ put_first_on_path(RUNTIME_DOUBLES_DIR, ADAPTER_CORE_FILES_DIR)
 
 __all__ = ["ADAPTER_CORE_FILES_DIR", "RUNTIME_DOUBLES_DIR", "AdapterConfig", "BaseAdapter", "EventQueue",
            "IsolatedAdapterTestCase", "RequestContext", "core", "plugins_double", "provider_yaml", "put_first_on_path",
-           "python_path", "run_turn", "wait_until", "write"]
+           "python_path", "run_turn", "wait_until", "write", "load_adapter", "AdapterContract"]
 
 import molecule_adapter_core as core  # noqa: E402
 from a2a.server.agent_execution import RequestContext  # noqa: E402
@@ -109,3 +111,65 @@ async def wait_until(condition, timeout: float = 5.0) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(0.01)
+
+
+def load_adapter(test_dir: Path):
+    """Import the adapter of the project whose tests are in test_dir: its framework doubles (test_dir/doubles)
+    and its files (../files) go first on sys.path, as ADAPTER_MODULE=adapter with /app on PYTHONPATH does."""
+    put_first_on_path(test_dir / "doubles", test_dir.parent / "files")
+    return importlib.import_module("adapter")
+
+
+class AdapterContract:
+    """What the runtime needs of every adapter module, as tests: mix into a unittest.TestCase and set
+    `files_dir`, `adapter_name` (name() and the config.yaml `runtime`) and `class_name`."""
+
+    files_dir: Path
+    adapter_name: str
+    class_name: str
+
+    def module(self):
+        return importlib.import_module("adapter")
+
+    def test_adapter_is_the_alias_of_a_base_adapter_subclass_with_every_method(self):
+        # What the runtime does with ADAPTER_MODULE=adapter; a missing alias once made containers restart-loop.
+        module = self.module()
+        self.assertEqual(Path(module.__file__).parent, self.files_dir)
+        self.assertIs(module.Adapter, getattr(module, self.class_name))
+        self.assertTrue(issubclass(module.Adapter, BaseAdapter))
+        module.Adapter()  # raises TypeError if an abstract method is left out
+
+    def test_init_re_exports_adapter_for_package_style_discovery(self):
+        name = f"{self.adapter_name.replace('-', '_')}_template"
+        spec = importlib.util.spec_from_file_location(name, self.files_dir / "__init__.py",
+                                                      submodule_search_locations=[str(self.files_dir)])
+        package = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = package
+        self.addCleanup(sys.modules.pop, spec.name)
+        self.addCleanup(sys.modules.pop, spec.name + ".adapter", None)
+        spec.loader.exec_module(package)
+        self.assertIs(package.Adapter, sys.modules[f"{name}.adapter"].Adapter)
+        self.assertTrue(issubclass(package.Adapter, BaseAdapter))
+
+    def test_init_also_works_as_a_plain_module_beside_adapter_py(self):
+        spec = importlib.util.spec_from_file_location("init_as_module", self.files_dir / "__init__.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        self.assertIs(module.Adapter, self.module().Adapter)
+
+    def test_name_display_name_description_and_config_schema(self):
+        adapter = self.module().Adapter
+        self.assertEqual(adapter.name(), self.adapter_name)
+        self.assertTrue(adapter.display_name().strip())
+        self.assertTrue(adapter.description().strip())
+        schema = adapter.get_config_schema()
+        self.assertEqual(schema["model"]["type"], "string")
+        self.assertTrue(schema["model"]["default"])
+
+    def test_the_python_files_compile_without_writing_bytecode_into_files(self):
+        import py_compile
+        with tempfile.TemporaryDirectory() as out:
+            for source in sorted(self.files_dir.glob("*.py")):
+                with self.subTest(file=source.name):
+                    py_compile.compile(str(source), cfile=str(Path(out) / (source.name + "c")), doraise=True)
+        self.assertFalse((self.files_dir / "__pycache__").exists())
