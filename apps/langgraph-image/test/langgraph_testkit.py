@@ -4,7 +4,6 @@ out of reach, so the adapter's framework seam is filled with them) and its adapt
 
 import sys
 from pathlib import Path
-from unittest import mock
 
 TEST_DIR = Path(__file__).resolve().parent
 FILES_DIR = TEST_DIR.parent / "files"
@@ -20,9 +19,9 @@ import langgraph.prebuilt as graphs  # noqa: E402  (the double, after load_adapt
 
 
 class LangGraphTestCase(IsolatedAdapterTestCase):
+    adapter_module = adapter
+
     def setUp(self):
         super().setUp()
-        self.beside = self.tmp / "app" / "config.yaml"
-        self.patch(mock.patch.object(adapter, "BESIDE_ADAPTER_REGISTRY", str(self.beside)))
         graphs.created.clear()
         graphs.replies.clear()

@@ -8,11 +8,7 @@ from langgraph_testkit import LangGraphTestCase, adapter, core, graphs, run_turn
 
 class CreateExecutor(LangGraphTestCase):
     async def executor(self, **fields):
-        instance = adapter.Adapter()
-        config = self.config(**fields)
-        with self.assertLogs(level="INFO"):
-            await instance.setup(config)
-        return await instance.create_executor(config)
+        return await self.executor_of(adapter.Adapter(), self.config(**fields))
 
     def made(self):
         [created] = graphs.created

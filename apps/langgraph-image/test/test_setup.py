@@ -10,9 +10,8 @@ SECRET = "planted-secret-value-0123456789"
 class Routing(LangGraphTestCase):
     async def setup_with(self, **runtime_config):
         instance = adapter.Adapter()
-        with self.assertLogs(level="INFO") as logs:
-            await instance.setup(self.config(runtime_config=runtime_config))
-        return instance.selection, [r.getMessage() for r in logs.records]
+        messages = await self.set_up(instance, self.config(runtime_config=runtime_config))
+        return instance.selection, messages
 
     async def test_the_default_model_runs_on_anthropic(self):
         os.environ["ANTHROPIC_API_KEY"] = SECRET

@@ -46,10 +46,10 @@ class AdapterTestCase(IsolatedAdapterTestCase):
     """adapter-core's isolated test case, with the registry beside the adapter and the executor's mount points
     also in temp dirs."""
 
+    adapter_module = adapter
+
     def setUp(self):
         super().setUp()
-        self.beside = self.tmp / "app" / "config.yaml"
-        self.patch(mock.patch.object(adapter, "BESIDE_ADAPTER_REGISTRY", str(self.beside)))
         self.patch(mock.patch.object(claude_sdk_executor, "WORKSPACE_DIR", str(self.workspace)))
         self.patch(mock.patch.object(claude_sdk_executor, "CONFIGS_DIR", str(self.configs)))
 

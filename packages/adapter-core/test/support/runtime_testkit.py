@@ -69,7 +69,10 @@ def python_path(*folders) -> str:
 
 class IsolatedAdapterTestCase(unittest.IsolatedAsyncioTestCase):
     """Each test gets an empty environment (HOME in a temp dir), /opt/adapter/config.yaml and the mount points
-    (/configs, /workspace) in temp dirs, so neither the machine's variables nor its real folders can leak in."""
+    (/configs, /workspace) in temp dirs, so neither the machine's variables nor its real folders can leak in.
+    Set `adapter_module` to an adapter module and its BESIDE_ADAPTER_REGISTRY is `self.beside`, in a temp dir too."""
+
+    adapter_module = None
 
     def setUp(self):
         self.tmp = Path(tempfile.mkdtemp(prefix="adapter-test-"))
@@ -83,6 +86,9 @@ class IsolatedAdapterTestCase(unittest.IsolatedAsyncioTestCase):
         self.canonical = self.tmp / "opt-adapter" / "config.yaml"
         self.patch(mock.patch.dict(os.environ, {"HOME": str(self.home)}, clear=True))
         self.patch(mock.patch.object(core, "CANONICAL_REGISTRY", str(self.canonical)))
+        self.beside = self.tmp / "app" / "config.yaml"
+        if self.adapter_module is not None:
+            self.patch(mock.patch.object(self.adapter_module, "BESIDE_ADAPTER_REGISTRY", str(self.beside)))
         plugins_double.calls.clear()
 
     def patch(self, patcher):
@@ -94,6 +100,18 @@ class IsolatedAdapterTestCase(unittest.IsolatedAsyncioTestCase):
     def config(self, **fields) -> AdapterConfig:
         fields.setdefault("config_path", str(self.configs))
         return AdapterConfig(**fields)
+
+    async def set_up(self, instance, config=None, level="INFO") -> list:
+        """Run instance.setup(config) as the runtime does; the messages of every record it logged."""
+        with self.assertLogs(level=level) as logs:  # the root logger: every record, whoever logs it
+            await instance.setup(config or self.config())
+        return [r.getMessage() for r in logs.records]
+
+    async def executor_of(self, instance, config=None):
+        """setup() then create_executor(), as the runtime calls them."""
+        config = config or self.config()
+        await self.set_up(instance, config)
+        return await instance.create_executor(config)
 
 
 async def run_turn(executor, text: str = "hello", context_id: str | None = None) -> str:
