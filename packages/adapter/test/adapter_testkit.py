@@ -20,6 +20,7 @@ sys.path.insert(0, str(WORKSPACE_ROOT / "packages" / "adapter-core" / "test" / "
 
 from runtime_testkit import (  # noqa: E402
     ADAPTER_CORE_FILES_DIR,
+    AdapterContract,
     RUNTIME_DOUBLES_DIR,
     IsolatedAdapterTestCase,
     core,
@@ -37,7 +38,7 @@ import adapter  # noqa: E402
 import claude_agent_sdk  # noqa: E402
 import claude_sdk_executor  # noqa: E402
 
-__all__ = ["ADAPTER_CORE_FILES_DIR", "RUNTIME_DOUBLES_DIR", "AdapterTestCase", "ScriptedStream", "adapter",
+__all__ = ["ADAPTER_CORE_FILES_DIR", "AdapterContract", "RUNTIME_DOUBLES_DIR", "AdapterTestCase", "ScriptedStream", "adapter",
            "claude_agent_sdk", "claude_sdk_executor", "core", "plugins_double", "provider_yaml", "python_path",
            "reply", "run_turn", "write"]
 
