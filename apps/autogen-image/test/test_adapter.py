@@ -92,3 +92,10 @@ class Executor(AutoGenTestCase):
         agents.replies.append(RuntimeError("401 invalid api key"))
         with self.assertLogs("molecule_adapter_core", "ERROR"):
             self.assertEqual(await run_turn(executor), "Agent error (RuntimeError): 401 invalid api key")
+
+    async def test_create_executor_without_setup_still_routes(self):
+        # A runtime that skips setup() still gets the chosen model and provider.
+        os.environ["MODEL"] = "gpt-4.1"
+        with self.assertLogs(level="INFO"):
+            await adapter.Adapter().create_executor(self.config())
+        self.assertEqual(self.agent().model_client.model, "gpt-4.1")

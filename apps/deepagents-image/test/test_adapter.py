@@ -89,3 +89,10 @@ class Executor(DeepAgentsTestCase):
                              "Agent error (ValueError): tool loop exceeded")
         await run_turn(executor, "three", context_id="a")
         self.assertEqual(len(self.made()["agent"].calls[2]["messages"]), 3)  # one, ok, three
+
+    async def test_create_executor_without_setup_still_routes(self):
+        # A runtime that skips setup() still gets the chosen model and provider.
+        os.environ["MODEL"] = "gemini-2.5-pro"
+        with self.assertLogs(level="INFO"):
+            await adapter.Adapter().create_executor(self.config())
+        self.assertEqual(self.made()["model"], "google_genai:gemini-2.5-pro")

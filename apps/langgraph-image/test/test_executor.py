@@ -73,3 +73,10 @@ class CreateExecutor(LangGraphTestCase):
         graphs.replies.append(ValueError("model not found"))
         with self.assertLogs("molecule_adapter_core", "ERROR"):
             self.assertEqual(await run_turn(executor), "Agent error (ValueError): model not found")
+
+    async def test_create_executor_without_setup_still_routes(self):
+        # A runtime that skips setup() (older ones built the executor first) still gets the chosen provider.
+        os.environ["MODEL"] = "gpt-4o"
+        with self.assertLogs(level="INFO"):
+            await adapter.Adapter().create_executor(self.config())
+        self.assertEqual(type(self.made()["model"]).__name__, "ChatOpenAI")
