@@ -202,6 +202,7 @@ describe('the composed Dockerfile has every effect of the original', () => {
         .filter((path) => path !== '/app/requirements.txt')
         .concat(
           '/etc/sudoers.d/agent-t4',
+          '/app/molecule_adapter_core.py',
           '/entrypoint.d/lib.sh',
           '/entrypoint.d/root/50-claude-home.sh',
           '/entrypoint.d/root/60-git-credentials.sh',
@@ -286,6 +287,7 @@ describe('the composed Dockerfile has every effect of the original', () => {
       'RUNTIME_DISTRIBUTION',
       'entrypoint.d',
       'MOLECULE_ENTRYPOINT_',
+      'molecule_adapter_core.py',
     ]) {
       expect(readme).toContain(difference);
     }

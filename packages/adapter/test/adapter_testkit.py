@@ -1,15 +1,13 @@
-"""What every adapter test shares: import paths, an isolated environment, and small builders.
+"""What every claude-code adapter test shares: import paths, an isolated environment, and small builders.
 
-The adapter imports molecule_runtime, a2a and claude_agent_sdk, which cannot be installed here (PyPI is out of
-reach): `doubles/` holds stand-ins for them and goes first on sys.path, next to the layer's `files/`.
+The runtime doubles (molecule_runtime, a2a), the isolated test case and the builders are adapter-core's
+(packages/adapter-core/test/runtime_testkit.py), shared with every adapter's tests; this file adds what only the
+claude-code adapter needs: the claude_agent_sdk double in `doubles/`, this layer's `files/`, and its registry and
+mount-point paths pointed at temp dirs.
 """
 
 import asyncio
-import os
-import shutil
 import sys
-import tempfile
-import unittest
 from pathlib import Path
 from unittest import mock
 
@@ -17,66 +15,48 @@ TEST_DIR = Path(__file__).resolve().parent
 LAYER_DIR = TEST_DIR.parent
 FILES_DIR = LAYER_DIR / "files"
 DOUBLES_DIR = TEST_DIR / "doubles"
+WORKSPACE_ROOT = next(p for p in TEST_DIR.parents if (p / "nx.json").is_file())
+sys.path.insert(0, str(WORKSPACE_ROOT / "packages" / "adapter-core" / "test" / "support"))
 
-# Keep the image's files/ folder free of __pycache__.
-sys.dont_write_bytecode = True
-for path in (str(DOUBLES_DIR), str(FILES_DIR)):
-    if path not in sys.path:
-        sys.path.insert(0, path)
+from runtime_testkit import (  # noqa: E402
+    ADAPTER_CORE_FILES_DIR,
+    AdapterContract,
+    RUNTIME_DOUBLES_DIR,
+    IsolatedAdapterTestCase,
+    core,
+    plugins_double,
+    provider_yaml,
+    put_first_on_path,
+    python_path,
+    run_turn,
+    write,
+)
+
+put_first_on_path(DOUBLES_DIR, FILES_DIR)
 
 import adapter  # noqa: E402
 import claude_agent_sdk  # noqa: E402
 import claude_sdk_executor  # noqa: E402
-from molecule_runtime import plugins as plugins_double  # noqa: E402
-from molecule_runtime.adapters.base import AdapterConfig  # noqa: E402
+
+__all__ = ["ADAPTER_CORE_FILES_DIR", "AdapterContract", "RUNTIME_DOUBLES_DIR", "AdapterTestCase", "ScriptedStream", "adapter",
+           "claude_agent_sdk", "claude_sdk_executor", "core", "plugins_double", "provider_yaml", "python_path",
+           "reply", "run_turn", "write"]
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+class AdapterTestCase(IsolatedAdapterTestCase):
+    """adapter-core's isolated test case, with the registry beside the adapter and the executor's mount points
+    also in temp dirs."""
 
-
-def provider_yaml(*names: str) -> str:
-    """A registry file whose providers are minimal entries with these names."""
-    return "providers:\n" + "".join(f"  - name: {n}\n" for n in names)
-
-
-class AdapterTestCase(unittest.IsolatedAsyncioTestCase):
-    """Each test gets an empty environment (HOME in a temp dir), registry paths and mount points in temp dirs,
-    so neither the machine's variables nor a real /opt/adapter, /workspace or /configs can leak in."""
+    adapter_module = adapter
 
     def setUp(self):
-        self.tmp = Path(tempfile.mkdtemp(prefix="adapter-test-"))
-        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
-        self.home = self.tmp / "home"
-        self.home.mkdir()
-        self.configs = self.tmp / "configs"
-        self.configs.mkdir()
-        self.workspace = self.tmp / "workspace"
-        self.workspace.mkdir()
-        self.canonical = self.tmp / "opt-adapter" / "config.yaml"
-        self.beside = self.tmp / "app" / "config.yaml"
-        for patcher in (
-            mock.patch.dict(os.environ, {"HOME": str(self.home)}, clear=True),
-            mock.patch.object(adapter, "CANONICAL_REGISTRY", str(self.canonical)),
-            mock.patch.object(adapter, "BESIDE_ADAPTER_REGISTRY", str(self.beside)),
-            mock.patch.object(claude_sdk_executor, "WORKSPACE_DIR", str(self.workspace)),
-            mock.patch.object(claude_sdk_executor, "CONFIGS_DIR", str(self.configs)),
-        ):
-            patcher.start()
-            self.addCleanup(patcher.stop)
-        plugins_double.calls.clear()
-
-    def config(self, **fields) -> AdapterConfig:
-        fields.setdefault("config_path", str(self.configs))
-        return AdapterConfig(**fields)
+        super().setUp()
+        self.patch(mock.patch.object(claude_sdk_executor, "WORKSPACE_DIR", str(self.workspace)))
+        self.patch(mock.patch.object(claude_sdk_executor, "CONFIGS_DIR", str(self.configs)))
 
     def use_shipped_registry(self):
         """Make the config.yaml this layer ships the registry beside the adapter, as in the image."""
-        patcher = mock.patch.object(adapter, "BESIDE_ADAPTER_REGISTRY", str(FILES_DIR / "config.yaml"))
-        patcher.start()
-        self.addCleanup(patcher.stop)
+        self.patch(mock.patch.object(adapter, "BESIDE_ADAPTER_REGISTRY", str(FILES_DIR / "config.yaml")))
 
 
 class ScriptedStream:

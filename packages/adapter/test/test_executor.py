@@ -3,10 +3,11 @@
 import asyncio
 from unittest import mock
 
+# The testkit first: it puts the runtime doubles (a2a among them) on sys.path.
+from adapter_testkit import (AdapterTestCase, ScriptedStream, claude_agent_sdk as sdk, claude_sdk_executor, reply,
+                             run_turn, write)
 from a2a.server.agent_execution import RequestContext
 from a2a.server.events import EventQueue
-
-from adapter_testkit import AdapterTestCase, ScriptedStream, claude_agent_sdk as sdk, claude_sdk_executor, reply, write
 
 
 class ExecutorTestCase(AdapterTestCase):
@@ -34,10 +35,7 @@ class ExecutorTestCase(AdapterTestCase):
                                                      model="sonnet", sleep=sleep, **kwargs)
 
     async def turn(self, text="hello"):
-        queue = EventQueue()
-        await self.executor.execute(RequestContext(text), queue)
-        [message] = queue.events
-        return message.text
+        return await run_turn(self.executor, text)
 
 
 class Turns(ExecutorTestCase):

@@ -1,7 +1,5 @@
 """What the runtime and the platform see of the layer: the Adapter alias, its metadata, and config.yaml."""
 
-import importlib
-import importlib.util
 import json
 import os
 import subprocess
@@ -10,34 +8,14 @@ import unittest
 
 import yaml
 
-from adapter_testkit import DOUBLES_DIR, FILES_DIR, adapter
-from molecule_runtime.adapters.base import BaseAdapter
+from adapter_testkit import FILES_DIR, AdapterContract, adapter, python_path
 
 
-class RuntimeDiscovery(unittest.TestCase):
-    def test_adapter_is_the_alias_of_a_base_adapter_subclass(self):
-        # What the runtime does with ADAPTER_MODULE=adapter.
-        module = importlib.import_module("adapter")
-        self.assertIs(module.Adapter, adapter.ClaudeCodeAdapter)
-        self.assertTrue(issubclass(module.Adapter, BaseAdapter))
-        module.Adapter()  # every abstract method is implemented
-
-    def test_init_re_exports_adapter_for_package_style_discovery(self):
-        spec = importlib.util.spec_from_file_location("claude_code_template", FILES_DIR / "__init__.py",
-                                                      submodule_search_locations=[str(FILES_DIR)])
-        package = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = package
-        self.addCleanup(sys.modules.pop, spec.name)
-        self.addCleanup(sys.modules.pop, spec.name + ".adapter", None)
-        spec.loader.exec_module(package)
-        self.assertIs(package.Adapter, sys.modules["claude_code_template.adapter"].Adapter)
-        self.assertTrue(issubclass(package.Adapter, BaseAdapter))
-
-    def test_init_also_works_as_a_plain_module_beside_adapter_py(self):
-        spec = importlib.util.spec_from_file_location("init_as_module", FILES_DIR / "__init__.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        self.assertIs(module.Adapter, adapter.Adapter)
+class RuntimeDiscovery(AdapterContract, unittest.TestCase):
+    # The contract every adapter is held to (alias, __init__.py both ways, metadata): adapter-core's shared tests.
+    files_dir = FILES_DIR
+    adapter_name = "claude-code"
+    class_name = "ClaudeCodeAdapter"
 
     def test_name_display_name_and_description(self):
         self.assertEqual(adapter.Adapter.name(), "claude-code")
@@ -113,7 +91,7 @@ class WithoutPyYAML(unittest.TestCase):
             "providers = adapter.load_providers(sys.argv[1])\n"
             "print(json.dumps([p.name for p in providers]))\n"
         )
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(FILES_DIR), str(DOUBLES_DIR)]),
+        env = dict(os.environ, PYTHONPATH=python_path(FILES_DIR),
                    PYTHONDONTWRITEBYTECODE="1")
         done = subprocess.run([sys.executable, "-c", script, str(FILES_DIR)], capture_output=True, text=True,
                               env=env, timeout=60, check=True)

@@ -2,7 +2,7 @@
 
 from unittest import mock
 
-from adapter_testkit import AdapterTestCase, adapter, provider_yaml, write
+from adapter_testkit import AdapterTestCase, adapter, core, provider_yaml, write
 
 
 def names(providers):
@@ -27,30 +27,30 @@ class RegistrySearch(AdapterTestCase):
 
     def test_the_config_path_is_used_when_the_first_two_are_missing(self):
         write(self.configs / "config.yaml", provider_yaml("from-configs"))
-        with self.assertLogs("adapter", "INFO") as logs:
+        with self.assertLogs("molecule_adapter_core", "INFO") as logs:
             self.assertEqual(names(adapter.load_providers(str(self.configs))), ["from-configs"])
         self.assertIn(f"{self.canonical} not found", "\n".join(logs.output))
 
     def test_paths_naming_the_same_file_are_searched_once(self):
         same = self.configs / "config.yaml"
-        with mock.patch.multiple(adapter, CANONICAL_REGISTRY=str(same),
-                                 BESIDE_ADAPTER_REGISTRY=str(self.configs) + "/./config.yaml"):
+        with mock.patch.object(core, "CANONICAL_REGISTRY", str(same)), \
+                mock.patch.object(adapter, "BESIDE_ADAPTER_REGISTRY", str(self.configs) + "/./config.yaml"):
             self.assertEqual(adapter.registry_paths(str(self.configs) + "/"), [str(same)])
-            with self.assertLogs("adapter", "INFO") as logs:
+            with self.assertLogs("molecule_adapter_core", "INFO") as logs:
                 adapter.load_providers(str(self.configs))
         self.assertEqual(sum("not found" in line for line in logs.output), 1)
 
     def test_a_yaml_error_is_a_warning_and_the_search_moves_on(self):
         write(self.canonical, "providers: [unclosed\n")
         write(self.beside, provider_yaml("from-beside"))
-        with self.assertLogs("adapter", "WARNING") as logs:
+        with self.assertLogs("molecule_adapter_core", "WARNING") as logs:
             self.assertEqual(names(adapter.load_providers(str(self.configs))), ["from-beside"])
         self.assertIn(str(self.canonical), "\n".join(logs.output))
 
     def test_a_file_without_a_valid_entry_moves_on(self):
         write(self.canonical, "providers:\n  - auth_mode: oauth\n  - 42\n")
         write(self.beside, provider_yaml("from-beside"))
-        with self.assertLogs("adapter", "WARNING") as logs:
+        with self.assertLogs("molecule_adapter_core", "WARNING") as logs:
             self.assertEqual(names(adapter.load_providers(str(self.configs))), ["from-beside"])
         self.assertTrue(any("no valid entry" in line for line in logs.output))
 
@@ -82,7 +82,7 @@ class RegistrySearch(AdapterTestCase):
 
 class EntryNormalisation(AdapterTestCase):
     def test_a_name_is_required_and_must_be_a_string(self):
-        with self.assertLogs("adapter", "WARNING"):
+        with self.assertLogs("molecule_adapter_core", "WARNING"):
             self.assertIsNone(adapter.normalise_provider({"auth_mode": "oauth"}))
             self.assertIsNone(adapter.normalise_provider({"name": 7}))
             self.assertIsNone(adapter.normalise_provider({"name": "  "}))
@@ -102,7 +102,7 @@ class EntryNormalisation(AdapterTestCase):
         self.assertEqual(p.auth_env, ("KIMI_API_KEY",))
 
     def test_non_string_items_are_dropped(self):
-        with self.assertLogs("adapter", "WARNING"):
+        with self.assertLogs("molecule_adapter_core", "WARNING"):
             p = adapter.normalise_provider({"name": "x", "model_prefixes": ["glm-", 123, None, {"a": 1}]})
         self.assertEqual(p.model_prefixes, ("glm-",))
 
@@ -125,11 +125,11 @@ class EntryNormalisation(AdapterTestCase):
     def test_a_bad_entry_is_dropped_alone(self):
         write(self.configs / "config.yaml",
               "providers:\n  - name: good-one\n  - [not, a, mapping]\n  - name: 12\n  - name: good-two\n")
-        with self.assertLogs("adapter", "WARNING"):
+        with self.assertLogs("molecule_adapter_core", "WARNING"):
             self.assertEqual(names(adapter.load_providers(str(self.configs))), ["good-one", "good-two"])
 
     def test_registry_files_are_read_with_safe_yaml(self):
         # A tagged object must not be constructed: the file is data, never code.
         write(self.configs / "config.yaml", "providers: !!python/object/apply:os.getcwd []\n")
-        with self.assertLogs("adapter", "WARNING"):
+        with self.assertLogs("molecule_adapter_core", "WARNING"):
             self.assertEqual(adapter.load_providers(str(self.configs)), adapter.BUILTIN_PROVIDERS)

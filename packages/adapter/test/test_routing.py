@@ -55,7 +55,7 @@ class ProviderChoice(AdapterTestCase):
 
     def test_model_provider_naming_no_entry_is_ignored_with_a_warning(self):
         os.environ["MODEL_PROVIDER"] = "no-such-provider"
-        with self.assertLogs("adapter", "WARNING") as logs:
+        with self.assertLogs("molecule_adapter_core", "WARNING") as logs:
             self.assertEqual(self.resolve("glm-4.6"), "zai")
         self.assertIn("MODEL_PROVIDER=no-such-provider", logs.output[0])
 

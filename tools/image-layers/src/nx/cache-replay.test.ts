@@ -116,6 +116,9 @@ beforeAll(async () => {
     join(root, 'packages/tools/test/image-test.json'),
     JSON.stringify({ files: [{ path: '/usr/local/bin/hello', mode: '0755' }] }),
   );
+  // Test support another layer's tests import (as adapter-core's runtime doubles are): user's, read by tools.
+  mkdirSync(join(root, 'packages/user/test/support'), { recursive: true });
+  writeFileSync(join(root, 'packages/user/test/support/kit.py'), '# a test kit of the user layer\n');
   execFileSync('git', ['init', '-q'], { cwd: root });
   expect(await buildsThatRan()).toEqual(UNITS);
 }, 240_000);
@@ -199,6 +202,14 @@ describe('what each test and image-test target hashes, as Nx resolves it', () =>
     expect(inputs.get('tools:test')!.has('packages/base/layer.Dockerfile')).toBe(true);
     expect(inputs.get('base:test')!.has('packages/user/layer.Dockerfile')).toBe(false);
     expect(inputs.get('img:test')!.has('packages/user/test/user.test.ts')).toBe(false);
+  });
+
+  test("a layer's test/support is hashed by the tests and image tests built on it, and by no one else", () => {
+    const kit = 'packages/user/test/support/kit.py';
+    for (const target of ['tools:test', 'tools:image-test', 'img:test', 'user:test'])
+      expect(inputs.get(target)!.has(kit), target).toBe(true);
+    for (const target of ['base:test', 'base:image-test', 'user:build', 'tools:build', 'img:build'])
+      expect(inputs.get(target)!.has(kit), target).toBe(false);
   });
 
   test('one file of each machinery project the CLI loads is hashed by every unit target', () => {

@@ -59,6 +59,8 @@ function imageTestTarget(projectDir: string, dependsOn: string[]): TargetConfigu
       '^definition',
       'imageTestData',
       '^imageTestData',
+      // A stand-in may come from a layer it is built on (the runtime doubles in adapter-core's test/support).
+      '^testSupport',
       ...standIns,
       ...machinery,
       { env: 'IMAGE_TEST_REACHABLE_HOSTS' },
@@ -105,9 +107,12 @@ function testTarget(inputs: TargetConfiguration['inputs']): TargetConfiguration 
   };
 }
 
-/** A layer's or image's tests: its definition and tests, and the machinery and layers it is built with. */
+/**
+ * A layer's or image's tests: its definition and tests, the test support of the layers it is built with (Python
+ * tests import their doubles and kits from there), and the machinery and layers it is built with.
+ */
 const unitTestTarget = (extraInputs: string[]) =>
-  testTarget(['definition', '{projectRoot}/test/**/*', ...extraInputs, ...machinery]);
+  testTarget(['definition', '{projectRoot}/test/**/*', '^testSupport', ...extraInputs, ...machinery]);
 
 /**
  * A machinery project's tests (tools/<name>, an npm workspace package): its own files and the production files of
@@ -151,6 +156,9 @@ export const createNodes: CreateNodes = [
                   ],
                   // What its image test asserts, and how a layer built on it does without unreachable hosts.
                   imageTestData: ['{projectRoot}/test/image-test.json'],
+                  // What other projects' tests may import from its tests (test doubles, a shared test kit): only
+                  // test/support/, so a change to its own test cases reruns no one else's.
+                  testSupport: ['{projectRoot}/test/support/**/*'],
                 },
                 targets: {
                   build: {

@@ -1,0 +1,1 @@
+"""Test double of `autogen_ext.models` (PyPI is out of reach here)."""

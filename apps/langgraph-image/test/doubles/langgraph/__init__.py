@@ -1,0 +1,1 @@
+"""Test double of the `langgraph` package (PyPI is out of reach here)."""

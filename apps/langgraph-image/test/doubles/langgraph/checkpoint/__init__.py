@@ -1,0 +1,1 @@
+"""Test double of `langgraph.checkpoint` (PyPI is out of reach here)."""
