@@ -41,7 +41,7 @@ const B = '0.1.31';
 const NEWER = '0.1.32';
 
 /**
- * The agent SDK as packages/adapter declares it (pythonPackages), which the composer puts in PYTHON_PACKAGES. A copy,
+ * The agent SDK as claude-code-image declares it (pythonPackages), which the composer puts in PYTHON_PACKAGES. A copy,
  * not read from the adapter: python-runtime's tests depend on no layer built after it.
  */
 const sdkName = 'claude-agent-sdk';

@@ -1,4 +1,4 @@
-"""Static checks of the layer: the fragment ships every file the runtime needs, and the Python compiles."""
+"""Static checks of the adapter in the app: its fragment ships every file the runtime needs, and the Python compiles."""
 
 import py_compile
 import re
@@ -6,12 +6,12 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from adapter_testkit import FILES_DIR, LAYER_DIR
+from adapter_testkit import APP_DIR, FILES_DIR
 
 
 def instructions() -> list:
     """The fragment's instructions as (keyword, arguments), continuation lines joined and comments dropped."""
-    text = (LAYER_DIR / "layer.Dockerfile").read_text(encoding="utf-8")
+    text = (APP_DIR / "image.Dockerfile").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     joined = re.sub(r"\\\n", " ", "\n".join(lines))
     return [(line.split()[0].upper(), line.split()[1:]) for line in joined.splitlines() if line.strip()]
@@ -33,7 +33,8 @@ class Fragment(unittest.TestCase):
                 self.assertTrue((FILES_DIR / name).is_file())
 
     def test_files_holds_nothing_the_fragment_leaves_behind(self):
-        shipped = {p.name for p in FILES_DIR.iterdir() if p.name != "__pycache__"}
+        # The top of files/ is the adapter's (entrypoint.d/ holds the app's hook, copied elsewhere).
+        shipped = {p.name for p in FILES_DIR.iterdir() if p.is_file()}
         self.assertEqual(shipped, set(copy_sources_to("/app/")))
 
     def test_the_runtime_imports_the_adapter_module_from_app(self):

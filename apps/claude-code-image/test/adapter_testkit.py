@@ -2,7 +2,7 @@
 
 The runtime doubles (molecule_runtime, a2a), the isolated test case and the builders are adapter-core's
 (packages/adapter-core/test/runtime_testkit.py), shared with every adapter's tests; this file adds what only the
-claude-code adapter needs: the claude_agent_sdk double in `doubles/`, this layer's `files/`, and its registry and
+claude-code adapter needs: the claude_agent_sdk double in `doubles/`, this app's `files/`, and its registry and
 mount-point paths pointed at temp dirs.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 from unittest import mock
 
 TEST_DIR = Path(__file__).resolve().parent
-LAYER_DIR = TEST_DIR.parent
-FILES_DIR = LAYER_DIR / "files"
+APP_DIR = TEST_DIR.parent
+FILES_DIR = APP_DIR / "files"
 DOUBLES_DIR = TEST_DIR / "doubles"
 WORKSPACE_ROOT = next(p for p in TEST_DIR.parents if (p / "nx.json").is_file())
 sys.path.insert(0, str(WORKSPACE_ROOT / "packages" / "adapter-core" / "test" / "support"))
@@ -55,7 +55,7 @@ class AdapterTestCase(IsolatedAdapterTestCase):
         self.patch(mock.patch.object(claude_sdk_executor, "CONFIGS_DIR", str(self.configs)))
 
     def use_shipped_registry(self):
-        """Make the config.yaml this layer ships the registry beside the adapter, as in the image."""
+        """Make the config.yaml this app ships the registry beside the adapter, as in the image."""
         self.patch(mock.patch.object(adapter, "BESIDE_ADAPTER_REGISTRY", str(FILES_DIR / "config.yaml")))
 
 

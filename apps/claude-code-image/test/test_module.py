@@ -1,4 +1,4 @@
-"""What the runtime and the platform see of the layer: the Adapter alias, its metadata, and config.yaml."""
+"""What the runtime and the platform see of the adapter: the Adapter alias, its metadata, and config.yaml."""
 
 import json
 import os
