@@ -27,8 +27,17 @@ BESIDE_ADAPTER_REGISTRY = os.path.join(os.path.dirname(os.path.abspath(__file__)
 CODEX_COMMAND = "codex"
 # Where the CLI works: the workspace volume when it is there, else the runtime's own folder.
 WORKSPACE_DIR = "/workspace"
-# A turn that outlives this is stopped (SIGTERM, then SIGKILL) and answered with an error.
-TURN_TIMEOUT_SEC = float(os.environ.get("CODEX_TURN_TIMEOUT_SEC") or 1800)
+# A turn that outlives this many seconds (CODEX_TURN_TIMEOUT_SEC; not a positive number: 1800) is stopped
+# (SIGTERM, then SIGKILL) and answered with an error, so one stuck run cannot hold the one-turn-at-a-time lock.
+def _turn_timeout(raw: str | None) -> float:
+    try:
+        value = float(raw or "")
+    except ValueError:
+        return 1800.0
+    return value if value > 0 else 1800.0
+
+
+TURN_TIMEOUT_SEC = _turn_timeout(os.environ.get("CODEX_TURN_TIMEOUT_SEC"))
 
 RULES = core.Rules(
     builtin=(
@@ -100,13 +109,15 @@ async def run_codex(args: list, cwd: str, timeout: float) -> tuple[int, str, str
                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         out, err = await asyncio.wait_for(process.communicate(), timeout)
-    except (asyncio.TimeoutError, asyncio.CancelledError):
+    except (asyncio.TimeoutError, asyncio.CancelledError) as stopped:
         process.terminate()
         try:
             await asyncio.wait_for(process.wait(), 5)
         except asyncio.TimeoutError:
             process.kill()
             await process.wait()
+        if isinstance(stopped, asyncio.TimeoutError):
+            raise RuntimeError(f"codex did not finish within {timeout:g} s and was stopped") from None
         raise
     return process.returncode, out.decode(errors="replace"), err.decode(errors="replace")
 

@@ -131,6 +131,19 @@ describe('the agent hook: the CLI checked, the subscription sign-in written', ()
     expect(keyed.stderr).not.toContain('[codex] WARN');
   });
 
+  it('stops the start, saying what to do, when ~/.codex is a file the agent left, which the root hook leaves alone', async () => {
+    const root = make();
+    root.root.writeFile('/home/agent/.codex', 'not a folder\n', agent);
+
+    const run = await root.start();
+
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stdout).toContain('/home/agent/.codex is not a folder; left as it is');
+    expect(run.stderr).toContain('[codex] /home/agent/.codex is not a folder agent can write');
+    expect(readFileSync(root.root.at('/home/agent/.codex'), 'utf8')).toBe('not a folder\n');
+    expect(root.record('runtime')).toBeUndefined();
+  });
+
   it('stops the start when codex is not on PATH, saying so, and never runs the runtime', async () => {
     const root = make({ codex: false });
 

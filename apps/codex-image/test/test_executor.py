@@ -102,7 +102,7 @@ class Turns(CodexTestCase):
         executor = await self.executor()
         with self.assertLogs("molecule_adapter_core", "ERROR"):
             reply = await run_turn(executor)
-        self.assertEqual(reply, "Agent error (TimeoutError): ")
+        self.assertEqual(reply, "Agent error (RuntimeError): codex did not finish within 0.5 s and was stopped")
         [run] = self.runs()
         self.assertFalse(alive(run["pid"]))
 
@@ -117,6 +117,10 @@ class Turns(CodexTestCase):
         with self.assertRaises(asyncio.CancelledError):
             await turn
         self.assertFalse(alive(run["pid"]))
+
+    def test_the_turn_time_limit_is_a_positive_number_of_seconds_else_the_default(self):
+        self.assertEqual([adapter._turn_timeout(raw) for raw in ("90", "2.5", None, "", "soon", "0", "-5")],
+                         [90.0, 2.5, 1800.0, 1800.0, 1800.0, 1800.0, 1800.0])
 
     async def test_without_a_workspace_volume_the_cli_works_in_the_runtimes_folder(self):
         self.patch(mock.patch.object(adapter, "WORKSPACE_DIR", str(self.tmp / "absent")))

@@ -17,7 +17,11 @@ fi
 say "codex installed: $(codex --version 2>&1 || echo unknown)"
 
 codex_home=${CODEX_HOME:-$HOME/.codex}
-mkdir -p "$codex_home"
+# codex keeps its threads and sign-in there: a start without it would fail every turn much later, and less clearly.
+if ! mkdir -p "$codex_home" 2>/dev/null || [ ! -w "$codex_home" ]; then
+  echo "[codex] $codex_home is not a folder agent can write (the root hook reported what is there): remove it from the home volume and start again" >&2
+  exit 1
+fi
 
 # CODEX_AUTH_JSON wins over the alias, so a newer secret shadows a stale one.
 auth_blob=${CODEX_AUTH_JSON:-${CODEX_CHATGPT_AUTH_JSON:-}}
