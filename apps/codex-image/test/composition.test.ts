@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { composeImage } from '@image-layers/compose/compose';
+import { writeComposedImage } from '@image-layers/compose/write';
+import { appDir, makeTempDir, runScript, workspaceRoot } from '@image-layers/testing';
+
+// The codex image composed from the real layers, checked against its original
+// (../shared/siblings/codex/Dockerfile) block by block: the layers in an order that keeps its meaning, the
+// options that make them codex's, one apt step and one pip step, one ENTRYPOINT, its ENV. It takes over what
+// claude-code-image's sibling-template test showed with a codex-like image in a temp workspace.
+
+const app = appDir('codex-image');
+const composed = composeImage(app);
+const argLine = (name: string) =>
+  composed.dockerfile.split('\n').find((line) => line.startsWith(`ARG ${name}=`));
+const lineOf = (pattern: RegExp) => composed.dockerfile.split('\n').findIndex((line) => pattern.test(line));
+
+describe("the codex image composes the shared layers with codex's options", () => {
+  test('the layers in build order, each with its provenance, then the image fragment', () => {
+    expect(composed.provenance.map((block) => block.unit)).toEqual([
+      'base-os',
+      'node-runtime',
+      'agent-user',
+      't4-escalation',
+      'python-runtime',
+      'mcp-prebake',
+      'adapter-core',
+      'entrypoint',
+      'git-auth',
+      'agent-cli',
+      'codex-image',
+    ]);
+  });
+
+  test("the original's order where it carries meaning: Node before the pre-bake, the runtime before its helper runs, the CLI after both", () => {
+    const node = lineOf(/curl -fsSLo \/tmp\/nodesource_setup\.sh/);
+    const runtime = lineOf(/pip download --isolated/);
+    const prebake = lineOf(/prebake-mgmt-mcp\.sh/);
+    const cli = lineOf(/npm install -g/);
+    expect([node, runtime, prebake, cli].every((line) => line > 0)).toBe(true);
+    expect(node).toBeLessThan(runtime);
+    expect(runtime).toBeLessThan(prebake);
+    expect(prebake).toBeLessThan(cli);
+  });
+
+  test('its options reach the layers: no gh, NodeSource 20, codex pinned, docker-host 988, the private runtime wheel at 0.4.87, the pre-bake through the runtime, the banner names', () => {
+    expect(argLine('INSTALL_GH_CLI')).toBe('ARG INSTALL_GH_CLI=false');
+    expect(argLine('INSTALL_NODESOURCE')).toBe('ARG INSTALL_NODESOURCE=true');
+    expect(argLine('NODESOURCE_MAJOR')).toBe('ARG NODESOURCE_MAJOR=20');
+    expect(argLine('AGENT_CLI_PACKAGE')).toBe('ARG AGENT_CLI_PACKAGE=@openai/codex');
+    expect(argLine('AGENT_CLI_VERSION')).toBe('ARG AGENT_CLI_VERSION=0.130.0');
+    expect(argLine('AGENT_CLI_COMMAND')).toBe('ARG AGENT_CLI_COMMAND=codex');
+    expect(argLine('DOCKER_HOST_GID')).toBe('ARG DOCKER_HOST_GID=988');
+    expect(argLine('RUNTIME_SOURCE')).toBe('ARG RUNTIME_SOURCE=private-wheel');
+    expect(argLine('RUNTIME_DISTRIBUTION')).toBe('ARG RUNTIME_DISTRIBUTION=molecules-workspace-runtime');
+    expect(argLine('RUNTIME_VERSION')).toBe('ARG RUNTIME_VERSION=0.4.87');
+    expect(argLine('MOLECULE_RUNTIME_INDEX')).toBe(
+      'ARG MOLECULE_RUNTIME_INDEX=https://git.moleculesai.app/api/packages/molecule-ai/pypi/simple/',
+    );
+    expect(argLine('MCP_PREBAKE_MODE')).toBe('ARG MCP_PREBAKE_MODE=runtime-helper');
+    expect(argLine('BASE_IMAGE')).toBe('ARG BASE_IMAGE=python:3.11-slim');
+    expect(argLine('AUTH_VARIABLES')).toBe(
+      'ARG AUTH_VARIABLES="OPENAI_API_KEY MINIMAX_API_KEY KIMI_API_KEY CODEX_AUTH_JSON CODEX_CHATGPT_AUTH_JSON MOLECULE_ORG_ID"',
+    );
+    expect(argLine('SECRETS_LOADER')).toBe('ARG SECRETS_LOADER=true');
+  });
+
+  test("the original's eight apt packages in one apt step (no Debian nodejs: NodeSource's), its pip packages in one pip step", () => {
+    const apt = argLine('APT_PACKAGES')!
+      .replace(/^ARG APT_PACKAGES="|"$/g, '')
+      .split(' ');
+    expect([...apt].sort()).toEqual(
+      ['curl', 'ca-certificates', 'git', 'gosu', 'xz-utils', 'sudo', 'util-linux', 'docker.io'].sort(),
+    );
+    expect(argLine('PYTHON_PACKAGES')).toBe('ARG PYTHON_PACKAGES="a2a-sdk==1.0.3 python-multipart>=0.0.27"');
+  });
+
+  test("one ENTRYPOINT, the shared entrypoint layer's; the image's ENV and its final USER root, WORKDIR /app", () => {
+    expect(composed.dockerfile.match(/^ENTRYPOINT .*$/gm)).toEqual(['ENTRYPOINT ["/entrypoint.sh"]']);
+    const env = composed.dockerfile.slice(composed.dockerfile.lastIndexOf('\nENV ADAPTER_MODULE='));
+    expect(env).toContain('ADAPTER_MODULE=adapter');
+    expect(env).toContain('PYTHONPATH=/app');
+    expect(env).toContain('GIT_ASKPASS=/usr/local/bin/molecule-askpass');
+    expect(composed.dockerfile.match(/^USER .*$/gm)!.at(-1)).toBe('USER root');
+    expect(composed.dockerfile.match(/^WORKDIR .*$/gm)!.at(-1)).toBe('WORKDIR /app');
+    expect(composed.dockerfile).not.toMatch(/^CMD /m);
+  });
+
+  test('the files at their paths: the adapter in /app beside adapter-core, the askpass helper, the hooks', () => {
+    const destinations = composed.contextFiles.map((file) => file.destination);
+    expect(destinations).toEqual(
+      expect.arrayContaining([
+        '/app/adapter.py',
+        '/app/__init__.py',
+        '/app/config.yaml',
+        '/app/molecule_adapter_core.py',
+        '/usr/local/bin/molecule-askpass',
+        '/entrypoint.sh',
+        '/entrypoint.d/root/50-codex-home.sh',
+        '/entrypoint.d/agent/50-codex-auth.sh',
+      ]),
+    );
+    // No claude-code file: the claude adapter layer is not listed.
+    expect(destinations).not.toContain('/app/claude_sdk_executor.py');
+  });
+
+  const temp = makeTempDir('codex-image-');
+  afterAll(temp.cleanup);
+
+  test('its output is written like any image, and its linter run is clean', async () => {
+    const out = join(temp.path, 'out');
+    writeComposedImage(composed, out);
+    expect(readFileSync(join(out, 'Dockerfile'), 'utf8')).toBe(composed.dockerfile);
+    const lint = await runScript(
+      'node',
+      [join(workspaceRoot, 'tools/image-layers/bin/image-layers.js'), 'lint', 'apps/codex-image'],
+      { cwd: workspaceRoot },
+    );
+    expect(lint.stdout + lint.stderr).toBe('no findings\n');
+    expect(lint.exitCode).toBe(0);
+  });
+});
