@@ -114,10 +114,10 @@ afterAll(async () => state.index?.close());
 async function setUp(): Promise<{ engine: DockerEngine; index: PythonIndex; plan: TestBuildPlan }> {
   const engine = await connectTestEngine();
   const base = await pipBase(engine.docker, baseImage);
-  // The pip step's host is this test's index, so it is run: pypi.org counts as reachable for this build only.
+  // The pip step's hosts are this test's indexes, so it is run: pypi.org and the Gitea host count as reachable for this build only.
   const plan = planTestBuild(workspaceRoot, layerDir('python-runtime'), base, {
     workDir: join(workspaceRoot, '.image-test', 'work', 'python-runtime-pip-index'),
-    reachable: new Set([...reachableHosts(), 'pypi.org']),
+    reachable: new Set([...reachableHosts(), 'pypi.org', 'git.moleculesai.app']),
   });
   const index = await startPythonIndex();
   // Two indexes, as claude-code's index pattern uses them: the private one with the runtime (PIP_INDEX_URL), and
