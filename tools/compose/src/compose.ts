@@ -35,6 +35,8 @@ export interface ComposedImage {
   dockerfile: string;
   contextFiles: ContextFile[];
   provenance: ProvenanceBlock[];
+  /** Each layer's option values as this image sets them (defaults filled in), in the order of `layers`. */
+  optionValues: Map<string, OptionValue>[];
 }
 
 function closest(name: string, candidates: string[]): string | undefined {
@@ -221,5 +223,6 @@ export function composeImage(imageDir: string): ComposedImage {
       provenance.map((block, index) => ({ ...block, fragment: units[index]!.fragment })),
     ),
   );
-  return { image, layers, dockerfile, contextFiles: context.files, provenance };
+  const optionValues = resolvedOptions.map((resolved) => resolved.values);
+  return { image, layers, dockerfile, contextFiles: context.files, provenance, optionValues };
 }

@@ -114,7 +114,7 @@ describe('a test build without the hosts this machine cannot reach', () => {
     ]);
   });
 
-  test('a RUN that reaches two unreachable hosts (a private index and PyPI) is left out once, naming both', () => {
+  test('a RUN that reaches two unreachable hosts (a private index and PyPI) is left out and counted once, naming both', () => {
     const [os, py] = units();
     const twoHosts: OfflineUnit = {
       ...py!,
@@ -141,14 +141,29 @@ describe('a test build without the hosts this machine cannot reach', () => {
     ]);
     expect(plan.notRun.map((step) => `${step.unit}: ${step.host}`)).toEqual([
       'os: cli.example',
-      'py: pypi.org',
-      'py: index.example',
+      'py: pypi.org, index.example',
     ]);
     const left = leaveOutSteps(composed.dockerfile, composed.provenance, plan.leaveOut, 'image-test.json');
     expect(left.errors).toEqual([]);
     expect(left.dockerfile).toContain(
       '# [image-test: left out, needs pypi.org, index.example] RUN pip install',
     );
+  });
+
+  test('a step the image itself turns off (its option false in image.json) is not left out, nor counted as skipped', () => {
+    const [os, py] = units();
+    const { plan, errors } = planOffline(
+      [{ ...os!, values: new Map([['INSTALL_EXTRA', false]]) }, py!],
+      here,
+    );
+    expect(errors).toEqual([]);
+    expect(plan.notRun.map((step) => `${step.unit}: ${step.host}`)).toEqual(['py: pypi.org']);
+    expect(plan.buildArgs).toEqual({});
+    const on = planOffline([{ ...os!, values: new Map([['INSTALL_EXTRA', true]]) }, py!], here).plan;
+    expect(on.notRun.map((step) => `${step.unit}: ${step.host}`)).toEqual([
+      'os: cli.example',
+      'py: pypi.org',
+    ]);
   });
 
   test('a step with neither an option nor a recipe is an error naming the layer, its line and the fix', () => {

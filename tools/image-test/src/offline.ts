@@ -67,6 +67,8 @@ export interface OfflineUnit {
   source: JsonSource;
   /** The unit's image test data, for its "withoutHosts". */
   spec?: { file: string; value: ImageTestSpec };
+  /** Its option values as the image sets them: a step whose option is false there is not in the image at all. */
+  values?: Map<string, unknown>;
 }
 
 /** A step of the real build the test build does not run, said by name. */
@@ -75,6 +77,9 @@ export interface StepNotRun {
   host: string;
   step: string;
   how: string;
+  /** The text of the RUN left out for it, and the recipe's reason (steps turned off by an option have none). */
+  leftOut?: string;
+  why?: string;
 }
 
 export interface OfflinePlan {
@@ -93,6 +98,9 @@ export function planOffline(
   for (const unit of units) {
     unit.network.forEach((entry, index) => {
       if (reachable.has(entry.host)) return;
+      // Turned off by the image itself (a sibling without the GitHub CLI): the real build skips it too, so it is
+      // neither a step this test leaves out nor one to count as skipped.
+      if (entry.option && unit.values?.get(entry.option) === false) return;
       const why = `needs ${entry.host}, which this machine cannot reach`;
       if (entry.option) {
         const option = unit.options[entry.option];
@@ -130,11 +138,20 @@ export function planOffline(
         );
         return;
       }
-      // One RUN may reach two hosts (pip reads a private index and PyPI): it is left out once, naming both.
+      // One RUN may reach two hosts (pip reads a private index and PyPI): it is left out, and counted, once,
+      // naming both hosts.
       const same = plan.leaveOut.find((item) => item.unit === unit.name && item.text === recipe.leaveOut);
-      if (same) same.host = `${same.host}, ${entry.host}`;
-      else plan.leaveOut.push({ unit: unit.name, host: entry.host, text: recipe.leaveOut });
+      if (same) {
+        same.host = `${same.host}, ${entry.host}`;
+        const step = plan.notRun.find((item) => item.unit === unit.name && item.leftOut === recipe.leaveOut)!;
+        step.host = same.host;
+        step.how = `needs ${same.host}, which this machine cannot reach; its RUN (${recipe.leaveOut}) left out: ${step.why} ${recipe.why}`;
+        return;
+      }
+      plan.leaveOut.push({ unit: unit.name, host: entry.host, text: recipe.leaveOut });
       plan.notRun.push({
+        leftOut: recipe.leaveOut,
+        why: recipe.why,
         unit: unit.name,
         host: entry.host,
         step: entry.step,

@@ -150,12 +150,13 @@ export function planTestBuild(
   const composed =
     kind === 'image' ? composeImage(projectDir) : composeLayerChain(root, unit, spec.value, workDir);
 
-  const units: OfflineUnit[] = composed.layers.map((layer) => ({
+  const units: OfflineUnit[] = composed.layers.map((layer, index) => ({
     name: layer.name,
     network: layer.manifest.network,
     options: layer.manifest.options,
     source: layer.source,
     spec: layer.name === unit ? spec : loadImageTestSpec(layer.dir, layer.name),
+    values: composed.optionValues[index],
   }));
   if (kind === 'image') {
     const image = composed.image;
