@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What image tests need, brought up idempotently: Debian's docker.io engine with its own data root, and a
-# local Debian bookworm base image made with debootstrap (this machine reaches no container registry).
+# local Debian trixie base image made with debootstrap (this machine reaches no container registry).
 #
 #   image-test-env.sh start    install what is missing (as root), start the engine, import the base (cached)
 #   image-test-env.sh stop     stop the engine this script started (the data root and base stay cached)
@@ -18,9 +18,12 @@ run_dir=/run/image-layers-$(printf '%s' "$state" | sha256sum | cut -c1-12)
 pidfile=$run_dir/dockerd.pid
 log_file=$state/dockerd.log
 
-# The base: what python:3.11-slim gives the layers (Debian bookworm, python3, pip, CA certificates), plus
+# The base: what python:3.11-slim gives the layers (Debian trixie, python3, pip, CA certificates), plus
 # python3-yaml, which the real image gets from pip with the runtime and the adapter's image test needs.
-readonly suite=bookworm
+# The suite is the real base's: python:3.11-slim has been built on trixie since trixie's release (August 2025), and
+# what the layers install from Debian comes from that suite (Node 20 from trixie's nodejs; bookworm's is 18, on which
+# the gemini CLI does not start), so a bookworm base would test other packages than the image ships.
+readonly suite=trixie
 # The Debian mirror this host's apt uses (deb822 or one-line sources), so the base reaches what the host reaches;
 # empty lets debootstrap take its default.
 # Each source is read only when it exists: under `set -o pipefail` a failed glob or a missing file would end the
@@ -165,7 +168,7 @@ start_engine() {
   esac
 }
 
-# A minimal bookworm root like the official slim images: no docs or man pages (dpkg path excludes) and a
+# A minimal root like the official slim images: no docs or man pages (dpkg path excludes) and a
 # policy-rc.d so that package installs never try to start services inside a build.
 make_base_tar() {
   as_root_or_explain 'making the base image with debootstrap'
