@@ -21,7 +21,9 @@ const entrypointOptions = (
   JSON.parse(readFileSync(join(app, 'image.json'), 'utf8')) as {
     layers: (string | { layer: string; options?: Record<string, string | boolean | string[]> })[];
   }
-).layers.flatMap((item) => (typeof item === 'object' && item.layer === 'entrypoint' ? [item.options ?? {}] : []))[0];
+).layers.flatMap((item) =>
+  typeof item === 'object' && item.layer === 'entrypoint' ? [item.options ?? {}] : [],
+)[0];
 
 const agent = { uid: 1000, gid: 1000 };
 
@@ -54,7 +56,7 @@ describe("the app's agent hook: hermes's state in /configs/.hermes, reached as /
     expect(image.record('runtime.argv')).toBe('<--port>\n<8000>\n<--label>\n<two words>\n');
   });
 
-  it("keeps the state an earlier container left in the volume and replaces a stale /tmp/.hermes folder", async () => {
+  it('keeps the state an earlier container left in the volume and replaces a stale /tmp/.hermes folder', async () => {
     image.root.writeFile('/configs/.hermes/state.db', 'sessions\n', agent);
     image.root.mkdir('/tmp/.hermes', { ...agent, mode: 0o755 });
     image.root.writeFile('/tmp/.hermes/old.log', 'old\n', agent);
