@@ -166,6 +166,42 @@ describe('a test build without the hosts this machine cannot reach', () => {
     ]);
   });
 
+  test('two RUNs of one unit on the same host are each left out by the recipe naming its step', () => {
+    const [os, py] = units();
+    const twoSteps: OfflineUnit = {
+      ...py!,
+      network: [...py!.network, { host: 'pypi.org', step: 'pip check of what was installed' }],
+      spec: {
+        ...py!.spec!,
+        value: {
+          ...py!.spec!.value,
+          withoutHosts: [
+            { host: 'pypi.org', step: 'pip install of requirements.txt', leaveOut: 'pip install', why: 'a' },
+            { host: 'pypi.org', step: 'pip check of what was installed', leaveOut: 'pip check', why: 'b' },
+          ],
+        },
+      },
+    };
+    const { plan, errors } = planOffline([os!, twoSteps], here);
+    expect(errors).toEqual([]);
+    expect(plan.leaveOut.map((item) => item.text)).toEqual(['pip install', 'pip check']);
+    // A recipe whose step names neither entry covers none of them: each is an error, never a silent gap.
+    const wrong: OfflineUnit = {
+      ...twoSteps,
+      spec: {
+        ...twoSteps.spec!,
+        value: {
+          ...twoSteps.spec!.value,
+          withoutHosts: [{ host: 'pypi.org', step: 'another step', leaveOut: 'pip install', why: 'a' }],
+        },
+      },
+    };
+    expect(planOffline([os!, wrong], here).errors.map((error) => error.code)).toEqual([
+      'unreachable-step',
+      'unreachable-step',
+    ]);
+  });
+
   test('a step with neither an option nor a recipe is an error naming the layer, its line and the fix', () => {
     const { errors } = planOffline(units(false), here);
     expect(errors).toHaveLength(1);

@@ -125,7 +125,10 @@ export function planOffline(
         });
         return;
       }
-      const recipe = unit.spec?.value.withoutHosts.find((item) => item.host === entry.host);
+      // A recipe naming this entry's step wins; one without a step is for every step on its host.
+      const recipes = unit.spec?.value.withoutHosts.filter((item) => item.host === entry.host) ?? [];
+      const recipe =
+        recipes.find((item) => item.step === entry.step) ?? recipes.find((item) => item.step === undefined);
       if (!recipe) {
         errors.push(
           new ImageLayersError({
@@ -133,7 +136,7 @@ export function planOffline(
             unit: unit.name,
             location: unit.source.locate(['network', index]),
             message: `the step "${entry.step}" ${why}, and nothing says how to build "${unit.name}" without it`,
-            fix: `give the step a boolean option ("option" here), or add to ${unit.name}'s test/image-test.json: "withoutHosts": [{ "host": "${entry.host}", "leaveOut": "<text of its RUN>", "why": "..." }]`,
+            fix: `give the step a boolean option ("option" here), or add to ${unit.name}'s test/image-test.json: "withoutHosts": [{ "host": "${entry.host}", "leaveOut": "<text of its RUN>", "why": "..." }] (with "step": "${entry.step}" where another recipe covers a different step on that host)`,
           }),
         );
         return;

@@ -137,6 +137,12 @@ export const imageTestSchema = z.strictObject({
     .array(
       z.strictObject({
         host: z.string().min(1),
+        /**
+         * The "step" of the network entry this recipe is for, as its manifest spells it: needed only where the
+         * unit reaches the host in more than one RUN (hermes-image's plugin install and MCP pre-bake both reach
+         * git.moleculesai.app). Without it, the recipe is for every step on the host.
+         */
+        step: z.string().min(1).optional(),
         /** Text of the one RUN instruction of this layer that reaches the host; the test build leaves it out. */
         leaveOut: z.string().min(1),
         why,
