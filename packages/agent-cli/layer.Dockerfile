@@ -4,12 +4,15 @@
 ARG AGENT_CLI_PACKAGE=@anthropic-ai/claude-code
 ARG AGENT_CLI_VERSION=2.1.332
 ARG AGENT_CLI_COMMAND=claude
+# true: the CLI must run. false is for a test build whose Node cannot run it (openclaw on the Debian fallback
+# Node 18, where NodeSource is out of reach): that build names the probe as not run, and anything else stops it.
+ARG AGENT_CLI_PROBE=true
 # Fail-closed, unlike the originals' `2>/dev/null || true`, which shipped images without their CLI:
 # - the version is checked again here, because `docker build --build-arg` bypasses the composer's check of
 #   layer.json's pattern: a range or a dist-tag (anything but digits, dots, letters and dashes) stops the build;
 # - after the install, the installed package.json must say exactly that version (a tag that slipped
 #   through resolves to some other one);
-# - the CLI must run: `<command> --version`, printed in the build log.
+# - the CLI must run: `<command> --version`, printed in the build log (unless AGENT_CLI_PROBE=false, said in the log).
 RUN set -eu; \
     case "${AGENT_CLI_VERSION}" in \
         [0-9]*.[0-9]*.[0-9]*) ;; \
@@ -23,4 +26,8 @@ RUN set -eu; \
     if [ "${installed}" != "${AGENT_CLI_VERSION}" ]; then \
         echo "agent-cli: npm installed ${AGENT_CLI_PACKAGE} ${installed}, not ${AGENT_CLI_VERSION}" >&2; exit 1; \
     fi; \
-    "${AGENT_CLI_COMMAND}" --version
+    case "${AGENT_CLI_PROBE}" in \
+        true) "${AGENT_CLI_COMMAND}" --version ;; \
+        false) echo "agent-cli: AGENT_CLI_PROBE=false: ${AGENT_CLI_COMMAND} --version not run" ;; \
+        *) echo "agent-cli: AGENT_CLI_PROBE=${AGENT_CLI_PROBE} is neither true nor false" >&2; exit 1 ;; \
+    esac

@@ -95,11 +95,13 @@ async function build(args: {
   AGENT_CLI_PACKAGE: string;
   AGENT_CLI_VERSION: string;
   AGENT_CLI_COMMAND: string;
+  AGENT_CLI_PROBE?: string;
 }) {
   const prefix = join(temp.path, `prefix-${++builds}`);
   const before = registry.requests.length;
   const run = await runScript('/bin/sh', ['-c', install], {
     env: {
+      AGENT_CLI_PROBE: 'true', // the ARG's default
       ...args,
       PATH: `${prefix}/bin:${process.env.PATH}`,
       HOME: temp.path,
@@ -198,5 +200,42 @@ describe('the agent-cli install step, run with the real npm against a local regi
     });
 
     expect(run.exitCode).toBe(3);
+  });
+
+  it('with AGENT_CLI_PROBE=false installs and checks the version but does not run the CLI, saying so', async () => {
+    // broken-cli's --version exits 3: not run here, the build passes and the log names the step.
+    const run = await build({
+      AGENT_CLI_PACKAGE: 'broken-cli',
+      AGENT_CLI_VERSION: '1.0.0',
+      AGENT_CLI_COMMAND: 'broken-cli',
+      AGENT_CLI_PROBE: 'false',
+    });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('agent-cli: AGENT_CLI_PROBE=false: broken-cli --version not run');
+  });
+
+  it('with AGENT_CLI_PROBE=false still fails when npm installed another version', async () => {
+    const run = await build({
+      AGENT_CLI_PACKAGE: 'lying-cli',
+      AGENT_CLI_VERSION: '1.0.0',
+      AGENT_CLI_COMMAND: 'lying-cli',
+      AGENT_CLI_PROBE: 'false',
+    });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('agent-cli: npm installed lying-cli 1.1.0, not 1.0.0');
+  });
+
+  it.each(['yes', '', 'False'])('refuses AGENT_CLI_PROBE="%s": true or false only', async (probe) => {
+    const run = await build({
+      AGENT_CLI_PACKAGE: 'fixture-cli',
+      AGENT_CLI_VERSION: '1.0.0',
+      AGENT_CLI_COMMAND: 'fixture-cli',
+      AGENT_CLI_PROBE: probe,
+    });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain(`agent-cli: AGENT_CLI_PROBE=${probe} is neither true nor false`);
   });
 });
