@@ -8,7 +8,12 @@ import {
   type EntrypointRoot,
   type EntrypointRootOptions,
 } from '@image-layers/testing';
-import { expectAgentFolder, expectStartedAsAgent, plantLink, startLeavingEtcAlone } from '@image-layers/testing';
+import {
+  expectAgentFolder,
+  expectStartedAsAgent,
+  plantLink,
+  startLeavingEtcAlone,
+} from '@image-layers/testing';
 
 // The app's two hooks run by the real entrypoint of the entrypoint layer, as root in a chroot with the real gosu
 // (@image-layers/testing's makeEntrypointRoot): the root hook gives OpenClaw's ~/.openclaw to agent, the agent
@@ -49,7 +54,7 @@ const npmrc = (root: EntrypointRoot) => readFileSync(root.root.at('/home/agent/.
 const present = (root: EntrypointRoot, inside: string) =>
   lstatSync(root.root.at(inside), { throwIfNoEntry: false }) !== undefined;
 
-describe('the root hook: OpenClaw\'s folder, /home/agent/.openclaw', () => {
+describe("the root hook: OpenClaw's folder, /home/agent/.openclaw", () => {
   it('makes it and gives it, with what a root run left in it, to agent', async () => {
     const root = make();
     root.root.writeFile('/home/agent/.openclaw/openclaw.json', '{}\n'); // root-owned, as a root run left it
@@ -69,7 +74,9 @@ describe('the root hook: OpenClaw\'s folder, /home/agent/.openclaw', () => {
 
     expectStartedAsAgent(root, run);
     expectAgentFolder(root, '/home/agent/.openclaw');
-    expect(run.stdout + run.stderr).toContain('replaced the link /home/agent/.openclaw -> /etc with a folder');
+    expect(run.stdout + run.stderr).toContain(
+      'replaced the link /home/agent/.openclaw -> /etc with a folder',
+    );
   });
 
   it('leaves a plain file in the way as it is, says so, and the start goes on', async () => {
@@ -131,9 +138,24 @@ describe('the agent hook: npm auth for the private @molecule-ai scope', () => {
   });
 
   it.each([
-    ['a token with a line break', { MOLECULE_TEMPLATE_REPO_TOKEN: `${token}\nregistry=https://evil.example/` }, 'the Gitea token holds characters no token has'],
-    ['a base URL with a line break', { MOLECULE_TEMPLATE_REPO_TOKEN: token, MOLECULE_GITEA_BASE_URL: 'https://a.example\nregistry=https://evil.example' }, 'holds characters a registry URL has not'],
-    ['a base URL that is not http(s)', { MOLECULE_TEMPLATE_REPO_TOKEN: token, MOLECULE_GITEA_BASE_URL: 'file:///etc' }, 'is not an http(s) URL'],
+    [
+      'a token with a line break',
+      { MOLECULE_TEMPLATE_REPO_TOKEN: `${token}\nregistry=https://evil.example/` },
+      'the Gitea token holds characters no token has',
+    ],
+    [
+      'a base URL with a line break',
+      {
+        MOLECULE_TEMPLATE_REPO_TOKEN: token,
+        MOLECULE_GITEA_BASE_URL: 'https://a.example\nregistry=https://evil.example',
+      },
+      'holds characters a registry URL has not',
+    ],
+    [
+      'a base URL that is not http(s)',
+      { MOLECULE_TEMPLATE_REPO_TOKEN: token, MOLECULE_GITEA_BASE_URL: 'file:///etc' },
+      'is not an http(s) URL',
+    ],
   ])('refuses %s: no npmrc, a warning, and the start goes on', async (_case, env, warning) => {
     const root = make();
 
@@ -155,7 +177,9 @@ describe('the agent hook: npm auth for the private @molecule-ai scope', () => {
 
     expectStartedAsAgent(root, run);
     expect(root.record('npm-auth')).toBe('base=https://git.moleculesai.app token=given\n');
-    expect(run.stdout).toContain("npm gitea auth: configured for the @molecule-ai scope (the runtime's helper)");
+    expect(run.stdout).toContain(
+      "npm gitea auth: configured for the @molecule-ai scope (the runtime's helper)",
+    );
     expect(present(root, '/home/agent/.npmrc')).toBe(false);
   });
 

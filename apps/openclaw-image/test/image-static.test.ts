@@ -15,14 +15,14 @@ const layers = composed.layers.map((layer) => layer.name);
 const lineOf = (text: string) => composed.dockerfile.split('\n').findIndex((line) => line.includes(text));
 
 describe('the composed openclaw image, against the original', () => {
-  it("pins the original's CLI through agent-cli on NodeSource's Node 22, with the probe on by default", () => {
+  it("pins the original's CLI through agent-cli on NodeSource's Node 22, running it in the build by default", () => {
     for (const arg of [
       'INSTALL_NODESOURCE=true',
       'NODESOURCE_MAJOR=22',
       'AGENT_CLI_PACKAGE=openclaw',
       'AGENT_CLI_VERSION=2026.7.1-2',
       'AGENT_CLI_COMMAND=openclaw',
-      'AGENT_CLI_PROBE=true',
+      'AGENT_CLI_RUN=true',
       'INSTALL_GH_CLI=false',
       'DOCKER_HOST_GID=988',
       'RUNTIME_SOURCE=private-wheel',
@@ -44,7 +44,14 @@ describe('the composed openclaw image, against the original', () => {
   });
 
   it("keeps the original's order: Node, the CLI as root, the agent user, tier 4, the runtime, the bake as agent", () => {
-    const order = ['node-runtime', 'agent-cli', 'agent-user', 't4-escalation', 'python-runtime', 'mcp-prebake'];
+    const order = [
+      'node-runtime',
+      'agent-cli',
+      'agent-user',
+      't4-escalation',
+      'python-runtime',
+      'mcp-prebake',
+    ];
     expect(order.map((layer) => layers.indexOf(layer))).toEqual(
       [...order.map((layer) => layers.indexOf(layer))].sort((a, b) => a - b),
     );
@@ -62,9 +69,9 @@ describe('the composed openclaw image, against the original', () => {
     expect(dockerfile.bodies('USER').at(-1)).toBe('root');
     expect(dockerfile.bodies('WORKDIR')).toEqual(['/app']);
     expect(dockerfile.bodies('ENTRYPOINT')).toEqual(['["/entrypoint.sh"]']);
-    expect(composed.contextFiles.find((file) => file.destination === '/usr/local/bin/molecule-askpass')?.unit).toBe(
-      'git-auth',
-    );
+    expect(
+      composed.contextFiles.find((file) => file.destination === '/usr/local/bin/molecule-askpass')?.unit,
+    ).toBe('git-auth');
   });
 });
 
@@ -78,7 +85,9 @@ describe("the app's entrypoint hooks as files", () => {
       expect(text).toMatch(/^set -eu$/m);
       expect(shellcheckFindings(file)).toBe('');
       expect(statSync(file).mode & 0o777).toBe(0o755);
-      expect(composed.contextFiles.find((copied) => copied.destination === `/${hook}`)?.unit).toBe('openclaw-image');
+      expect(composed.contextFiles.find((copied) => copied.destination === `/${hook}`)?.unit).toBe(
+        'openclaw-image',
+      );
     });
   }
 });

@@ -70,7 +70,13 @@ describe('"network" in image.json', () => {
       name: 'img',
       description: 'an image',
       layers: ['os', 'group'],
-      network: [{ host: 'far.example', step: "group's check, which needs a package from far.example", option: 'CHECK' }],
+      network: [
+        {
+          host: 'far.example',
+          step: "group's check, which needs a package from far.example",
+          option: 'CHECK',
+        },
+      ],
     };
     workspace.write('apps/img/image.json', JSON.stringify(image));
     workspace.write(
@@ -83,13 +89,20 @@ describe('"network" in image.json', () => {
         },
       }),
     );
-    workspace.write('packages/group/layer.Dockerfile', 'ARG GID=\nARG CHECK=true\nRUN test "$CHECK" = false || id\n');
+    workspace.write(
+      'packages/group/layer.Dockerfile',
+      'ARG GID=\nARG CHECK=true\nRUN test "$CHECK" = false || id\n',
+    );
 
     const built = plan('apps/img', { commands: [] })();
 
     expect(built.buildArgs.CHECK).toBe('false');
     expect(built.notRun).toContainEqual(
-      expect.objectContaining({ unit: 'img', host: 'far.example', how: expect.stringContaining('built with CHECK=false') }),
+      expect.objectContaining({
+        unit: 'img',
+        host: 'far.example',
+        how: expect.stringContaining('built with CHECK=false'),
+      }),
     );
   });
 
@@ -104,6 +117,8 @@ describe('"network" in image.json', () => {
       }),
     );
 
-    expect(plan('apps/img', { commands: [] })).toThrow(/turned off by NO_SUCH, which is not a boolean option/);
+    expect(plan('apps/img', { commands: [] })).toThrow(
+      /turned off by NO_SUCH, which is not a boolean option/,
+    );
   });
 });
