@@ -57,7 +57,7 @@ describe('the composed openclaw image, against the original', () => {
     );
     // The CLI's npm install -g runs as root before the npm cache ENV points at agent's home: root's cache
     // files never land in /home/agent/.npm.
-    expect(lineOf('npm install -g "${AGENT_CLI_PACKAGE}@${AGENT_CLI_VERSION}"')).toBeGreaterThan(-1);
+    expect(lineOf('npm install -g "$@" "${AGENT_CLI_PACKAGE}@${AGENT_CLI_VERSION}"')).toBeGreaterThan(-1);
     expect(lineOf('npm install -g')).toBeLessThan(lineOf('ENV npm_config_cache=/home/agent/.npm'));
   });
 
