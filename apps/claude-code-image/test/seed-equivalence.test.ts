@@ -236,9 +236,11 @@ describe('the composed Dockerfile has every effect of the original', () => {
     expect(seed.bodies('RUN').find((body) => body.includes('@anthropic-ai/claude-code'))).toContain(
       '|| true',
     );
-    expect(install).toContain('npm install -g "${AGENT_CLI_PACKAGE}@${AGENT_CLI_VERSION}";');
+    // "$@" is empty unless a test build sets AGENT_CLI_RUN=false (then --ignore-scripts); this image keeps the default.
+    expect(install).toContain('npm install -g "$@" "${AGENT_CLI_PACKAGE}@${AGENT_CLI_VERSION}";');
     expect(install).toMatch(/^set -eu;/);
-    expect(install).toMatch(/"\$\{AGENT_CLI_COMMAND\}" --version$/);
+    expect(install).toMatch(/if \[ "\$\{AGENT_CLI_RUN\}" = true \]; then "\$\{AGENT_CLI_COMMAND\}" --version; fi$/);
+    expect(argDefault(composed, 'AGENT_CLI_RUN')).toBe('true');
     expect(install).not.toMatch(/\|\|\s*true|2>\/dev\/null/);
     expect(argDefault(composed, 'AGENT_CLI_PACKAGE')).toBe('@anthropic-ai/claude-code');
     expect(argDefault(composed, 'AGENT_CLI_VERSION')).toMatch(/^\d+\.\d+\.\d+$/);

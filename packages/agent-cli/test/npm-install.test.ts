@@ -23,6 +23,8 @@ interface Published {
   contentVersion?: string;
   /** The CLI's exit code for --version. */
   versionExit?: number;
+  /** A postinstall script exiting with this code (none when unset). */
+  postinstallExit?: number;
 }
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -33,12 +35,19 @@ const tarballs = new Map<string, Buffer>();
 /** Packs a CLI package with the real npm and publishes it (as the registry's packument answers it). */
 async function publish(name: string, bin: string, versions: Published[], latest: string) {
   const entries: Record<string, object> = {};
-  for (const { version, contentVersion = version, versionExit = 0 } of versions) {
+  for (const { version, contentVersion = version, versionExit = 0, postinstallExit } of versions) {
     const dir = join(temp.path, 'src', `${name}-${version}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'package.json'),
-      JSON.stringify({ name, version: contentVersion, bin: { [bin]: 'cli.js' } }),
+      JSON.stringify({
+        name,
+        version: contentVersion,
+        bin: { [bin]: 'cli.js' },
+        ...(postinstallExit === undefined
+          ? {}
+          : { scripts: { postinstall: `node -e "process.exit(${postinstallExit})"` } }),
+      }),
     );
     writeFileSync(
       join(dir, 'cli.js'),
@@ -57,6 +66,8 @@ async function publish(name: string, bin: string, versions: Published[], latest:
       name,
       version,
       bin: { [bin]: 'cli.js' },
+      // As the registry says it: npm runs a package's install scripts only when its packument flags them.
+      ...(postinstallExit === undefined ? {} : { hasInstallScript: true }),
       dist: {
         tarball: `${registry.url}${file}`,
         shasum: createHash('sha1').update(data).digest('hex'),
@@ -83,6 +94,13 @@ beforeAll(async () => {
   await publish('@fixture/scoped-cli', 'scoped', [{ version: '2026.7.1-2' }], '2026.7.1-2');
   await publish('lying-cli', 'lying-cli', [{ version: '1.0.0', contentVersion: '1.1.0' }], '1.0.0');
   await publish('broken-cli', 'broken-cli', [{ version: '1.0.0', versionExit: 3 }], '1.0.0');
+  // A CLI whose own install script fails on the build's Node (as openclaw's does on Node 18).
+  await publish(
+    'node18-cli',
+    'node18-cli',
+    [{ version: '1.0.0', versionExit: 3, postinstallExit: 4 }],
+    '1.0.0',
+  );
 }, 60_000);
 afterAll(async () => {
   await registry?.close();
@@ -95,11 +113,13 @@ async function build(args: {
   AGENT_CLI_PACKAGE: string;
   AGENT_CLI_VERSION: string;
   AGENT_CLI_COMMAND: string;
+  AGENT_CLI_RUN?: string;
 }) {
   const prefix = join(temp.path, `prefix-${++builds}`);
   const before = registry.requests.length;
   const run = await runScript('/bin/sh', ['-c', install], {
     env: {
+      AGENT_CLI_RUN: 'true', // the ARG's default
       ...args,
       PATH: `${prefix}/bin:${process.env.PATH}`,
       HOME: temp.path,
@@ -199,4 +219,60 @@ describe('the agent-cli install step, run with the real npm against a local regi
 
     expect(run.exitCode).toBe(3);
   });
+
+  it('fails the build when the install script fails', async () => {
+    const run = await build({
+      AGENT_CLI_PACKAGE: 'node18-cli',
+      AGENT_CLI_VERSION: '1.0.0',
+      AGENT_CLI_COMMAND: 'node18-cli',
+    });
+
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('npm error command sh -c node -e "process.exit(4)"');
+    expect(run.stdout).not.toMatch(/^node18-cli 1\.0\.0$/m); // it stopped before the probe
+  });
+
+  it('with AGENT_CLI_RUN=false installs the files at the exact version and runs nothing of the CLI, saying so', async () => {
+    // node18-cli's postinstall exits 4 and its --version 3: neither runs, the build passes, the log names both.
+    const run = await build({
+      AGENT_CLI_PACKAGE: 'node18-cli',
+      AGENT_CLI_VERSION: '1.0.0',
+      AGENT_CLI_COMMAND: 'node18-cli',
+      AGENT_CLI_RUN: 'false',
+    });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      'agent-cli: AGENT_CLI_RUN=false: node18-cli installed without its install scripts, and node18-cli --version not run',
+    );
+    expect(run.stdout).not.toMatch(/^node18-cli 1\.0\.0$/m);
+  });
+
+  it('with AGENT_CLI_RUN=false still fails when npm installed another version', async () => {
+    const run = await build({
+      AGENT_CLI_PACKAGE: 'lying-cli',
+      AGENT_CLI_VERSION: '1.0.0',
+      AGENT_CLI_COMMAND: 'lying-cli',
+      AGENT_CLI_RUN: 'false',
+    });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('agent-cli: npm installed lying-cli 1.1.0, not 1.0.0');
+  });
+
+  it.each(['yes', '', 'False'])(
+    'refuses AGENT_CLI_RUN="%s" before reaching the registry: true or false only',
+    async (value) => {
+      const run = await build({
+        AGENT_CLI_PACKAGE: 'fixture-cli',
+        AGENT_CLI_VERSION: '1.0.0',
+        AGENT_CLI_COMMAND: 'fixture-cli',
+        AGENT_CLI_RUN: value,
+      });
+
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toContain(`agent-cli: AGENT_CLI_RUN=${value} is neither true nor false`);
+      expect(run.requests).toEqual([]);
+    },
+  );
 });

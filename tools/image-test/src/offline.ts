@@ -148,7 +148,7 @@ export function planOffline(
         same.host = `${same.host}, ${entry.host}`;
         const step = plan.notRun.find((item) => item.unit === unit.name && item.leftOut === recipe.leaveOut)!;
         step.host = same.host;
-        step.how = `needs ${same.host}, which this machine cannot reach; its RUN (${recipe.leaveOut}) left out: ${step.why} ${recipe.why}`;
+        step.how = `needs ${same.host}, which this machine cannot reach; its RUN (${recipe.leaveOut}) left out: ${step.why}; ${recipe.why}`;
         return;
       }
       plan.leaveOut.push({ unit: unit.name, host: entry.host, text: recipe.leaveOut });

@@ -63,3 +63,62 @@ describe('"options" in a layer\'s image test', () => {
     expect(build).toThrow(/"options" in test\/image-test\.json is for a layer's image test/);
   });
 });
+
+describe('"network" in image.json', () => {
+  test("may turn a step off through a listed layer's boolean option, named as not run", () => {
+    const image = {
+      name: 'img',
+      description: 'an image',
+      layers: ['os', 'group'],
+      network: [
+        {
+          host: 'far.example',
+          step: "group's check, which needs a package from far.example",
+          option: 'CHECK',
+        },
+      ],
+    };
+    workspace.write('apps/img/image.json', JSON.stringify(image));
+    workspace.write(
+      'packages/group/layer.json',
+      layer('group', {
+        requires: ['os'],
+        options: {
+          GID: { type: 'string', default: '', pattern: '([1-9][0-9]*)?', description: 'a gid' },
+          CHECK: { type: 'boolean', default: true, description: 'run the check' },
+        },
+      }),
+    );
+    workspace.write(
+      'packages/group/layer.Dockerfile',
+      'ARG GID=\nARG CHECK=true\nRUN test "$CHECK" = false || id\n',
+    );
+
+    const built = plan('apps/img', { commands: [] })();
+
+    expect(built.buildArgs.CHECK).toBe('false');
+    expect(built.notRun).toContainEqual(
+      expect.objectContaining({
+        unit: 'img',
+        host: 'far.example',
+        how: expect.stringContaining('built with CHECK=false'),
+      }),
+    );
+  });
+
+  test('naming an option no listed layer has is an error', () => {
+    workspace.write(
+      'apps/img/image.json',
+      JSON.stringify({
+        name: 'img',
+        description: 'an image',
+        layers: ['os', 'group'],
+        network: [{ host: 'far.example', step: 'a step', option: 'NO_SUCH' }],
+      }),
+    );
+
+    expect(plan('apps/img', { commands: [] })).toThrow(
+      /turned off by NO_SUCH, which is not a boolean option/,
+    );
+  });
+});

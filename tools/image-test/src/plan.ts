@@ -163,7 +163,10 @@ export function planTestBuild(
     units.push({
       name: image.name,
       network: image.manifest.network,
-      options: {},
+      // A step of the image that needs a host may be one a layer runs (openclaw-image: agent-cli running the
+      // openclaw CLI needs NodeSource's Node 22): image.json's "option" then names that layer's boolean option,
+      // which the test build sets with --build-arg like any other, and the run names the step as not run.
+      options: Object.assign({}, ...composed.layers.map((layer) => layer.manifest.options)),
       source: image.source,
       spec,
     });

@@ -235,7 +235,11 @@ export const imageManifestSchema = z.strictObject({
   aptPackages: z.array(aptPackageName).default([]),
   /** pip requirements the image's own files need, merged into the collecting layer's pip step. */
   pythonPackages: z.array(pythonRequirement).default([]),
-  /** Hosts the image's own fragment reaches when it builds. */
+  /**
+   * Hosts the image's build reaches beyond what its layers declare: its own fragment's, or a layer's step that
+   * needs a host only in this image (openclaw-image: agent-cli running openclaw needs NodeSource's Node 22). There
+   * "option" may name a boolean option of any listed layer: it is a build argument of the whole Dockerfile.
+   */
   network: networkSteps,
   /** Tags `nx run <image>:image` gives the built image. */
   tags: z.array(z.string().min(1)).default([]),
