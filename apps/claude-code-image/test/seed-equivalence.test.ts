@@ -63,8 +63,9 @@ describe('the composed Dockerfile has every effect of the original', () => {
     const seedApt = seed.bodies('RUN')[0]!;
     const composedApt = composed.bodies('RUN')[0]!;
     expect(installedPackages(composedApt)).toEqual(['${APT_PACKAGES}']);
+    // Plus docker-cli: since trixie (python:3.11-slim's Debian), docker.io no longer brings the docker CLI (README 14).
     expect(argDefault(composed, 'APT_PACKAGES')!.split(' ').sort()).toEqual(
-      installedPackages(seedApt).sort(),
+      [...installedPackages(seedApt), 'docker-cli'].sort(),
     );
     expect(argDefault(composed, 'INSTALL_GH_CLI')).toBe('true');
     for (const fact of [
@@ -239,7 +240,9 @@ describe('the composed Dockerfile has every effect of the original', () => {
     // "$@" is empty unless a test build sets AGENT_CLI_RUN=false (then --ignore-scripts); this image keeps the default.
     expect(install).toContain('npm install -g "$@" "${AGENT_CLI_PACKAGE}@${AGENT_CLI_VERSION}";');
     expect(install).toMatch(/^set -eu;/);
-    expect(install).toMatch(/if \[ "\$\{AGENT_CLI_RUN\}" = true \]; then "\$\{AGENT_CLI_COMMAND\}" --version; fi$/);
+    expect(install).toMatch(
+      /if \[ "\$\{AGENT_CLI_RUN\}" = true \]; then "\$\{AGENT_CLI_COMMAND\}" --version; fi$/,
+    );
     expect(argDefault(composed, 'AGENT_CLI_RUN')).toBe('true');
     expect(install).not.toMatch(/\|\|\s*true|2>\/dev\/null/);
     expect(argDefault(composed, 'AGENT_CLI_PACKAGE')).toBe('@anthropic-ai/claude-code');

@@ -71,7 +71,18 @@ describe("the codex image composes the shared layers with codex's options", () =
       .replace(/^ARG APT_PACKAGES="|"$/g, '')
       .split(' ');
     expect([...apt].sort()).toEqual(
-      ['curl', 'ca-certificates', 'git', 'gosu', 'xz-utils', 'sudo', 'util-linux', 'docker.io'].sort(),
+      // docker-cli beside docker.io: since trixie, docker.io no longer brings the docker CLI.
+      [
+        'curl',
+        'ca-certificates',
+        'git',
+        'gosu',
+        'xz-utils',
+        'sudo',
+        'util-linux',
+        'docker.io',
+        'docker-cli',
+      ].sort(),
     );
     expect(argLine('PYTHON_PACKAGES')).toBe('ARG PYTHON_PACKAGES="a2a-sdk==1.0.3 python-multipart>=0.0.27"');
   });

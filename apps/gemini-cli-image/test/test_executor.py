@@ -75,11 +75,13 @@ class Turns(GeminiTestCase):
         self.assertEqual(await run_turn(executor), "(no response generated)")
 
     async def test_over_the_time_limit_the_cli_is_killed_and_the_reply_says_so(self):
-        executor = await self.executor(runtime_config={"timeout": 0.5})
+        # 3 s: long enough for the stand-in to start and record itself on a loaded machine (at 0.5 s it could be
+        # killed before writing its pid, and the test erred instead of proving the kill).
+        executor = await self.executor(runtime_config={"timeout": 3})
         os.environ["GEMINI_STANDIN_MODE"] = "hang"
         with self.assertLogs(level="ERROR"):
             reply = await run_turn(executor)
-        self.assertEqual(reply, "Agent error (GeminiCLIError): gemini gave no answer within 0.5 s and was stopped")
+        self.assertEqual(reply, "Agent error (GeminiCLIError): gemini gave no answer within 3.0 s and was stopped")
         self.assertFalse(alive(int(self.recorded()["pid"][0])))
         self.assertTrue(await gone(int(self.record.with_name("gemini.child").read_text())))
 

@@ -48,7 +48,10 @@ describe('the composed hermes image has the effects of the original Dockerfile',
       'util-linux',
       'docker.io',
     ];
-    expect(words(argDefault('APT_PACKAGES')!.replace(/"/g, '')).sort()).toEqual(original.sort());
+    // Plus docker-cli: since trixie (python:3.11-slim's Debian), docker.io no longer brings the docker CLI.
+    expect(words(argDefault('APT_PACKAGES')!.replace(/"/g, '')).sort()).toEqual(
+      [...original, 'docker-cli'].sort(),
+    );
     expect(composed.all('RUN').filter((run) => run.argumentsText.includes('apt-get install'))).toHaveLength(
       1,
     );

@@ -39,7 +39,18 @@ describe('the composed openclaw image, against the original', () => {
     const apt = dockerfile.bodies('ARG').find((body) => body.startsWith('APT_PACKAGES='))!;
     const packages = apt.replace(/^APT_PACKAGES="|"$/g, '').split(' ');
     expect([...packages].sort()).toEqual(
-      ['ca-certificates', 'curl', 'docker.io', 'git', 'gnupg', 'gosu', 'sudo', 'util-linux'].sort(),
+      // docker-cli beside docker.io: since trixie, docker.io no longer brings the docker CLI.
+      [
+        'ca-certificates',
+        'curl',
+        'docker.io',
+        'docker-cli',
+        'git',
+        'gnupg',
+        'gosu',
+        'sudo',
+        'util-linux',
+      ].sort(),
     );
   });
 
