@@ -484,10 +484,10 @@ describe(`RUNTIME_SOURCE=private-wheel, run for real against a private and a pub
 });
 
 // PIP_TOOLING_UPGRADE=true, langgraph's `pip install --upgrade pip setuptools wheel`, against the indexes the build
-// is given. Real pip and setuptools wheels are not to be had from PyPI here, so the public index serves Debian's
-// (python3-pip-whl, python3-setuptools-whl: the versions the local base has, so they stay) and a stand-in wheel
-// 0.99.0, newer than the base's 0.38.4 (nothing in the build imports it: pip installs wheels itself), which the
-// upgrade must take from the index. Against indexes serving none of them, the build must fail: `pip install
+// is given. Real pip and setuptools wheels are not to be had from PyPI here, so the index serves this host's Debian
+// ones (python3-pip-whl, python3-setuptools-whl): pip's is older than the base's, so pip stays as it is; the base has
+// no setuptools and no wheel (pip-base.ts), so the index's setuptools and a stand-in wheel 0.99.0 (nothing in the
+// build imports it: pip installs wheels itself) are what the upgrade must take from the index. Against indexes serving none of them, the build must fail: `pip install
 // --upgrade` alone would pass, keeping the old copies.
 // The Debian packages are in the host-tool map (support/tools.ts), so `npm test` installs them.
 const DEBIAN_WHEELS = PYTHON_WHEELS_DIR;
@@ -505,7 +505,7 @@ const STANDIN_WHEEL_VERSION = '0.99.0';
 
 describe(`PIP_TOOLING_UPGRADE=true, run for real against indexes on 127.0.0.1 (on the local base: ${baseSays})`, () => {
   test(
-    `upgrades from the configured indexes: wheel ${STANDIN_WHEEL_VERSION} from the extra index, pip and setuptools as they were (the index has no newer); the runtime step runs after it`,
+    `upgrades from the configured indexes: wheel ${STANDIN_WHEEL_VERSION} and setuptools from the extra index, pip as it was (the index has no newer); the runtime step runs after it`,
     async () => {
       const { index } = await setUpOnce();
       const [pip, setuptools] = [debianWheel('pip'), debianWheel('setuptools')];
@@ -523,8 +523,9 @@ describe(`PIP_TOOLING_UPGRADE=true, run for real against indexes on 127.0.0.1 (o
         },
         ['pip', 'setuptools', 'wheel', RUNTIME],
       );
+      const basePip = (await built.run('python3 -m pip --version')).split(' ')[1];
       expect(built.installed).toEqual({
-        pip: pip.version,
+        pip: basePip,
         setuptools: setuptools.version,
         wheel: STANDIN_WHEEL_VERSION,
         [RUNTIME]: A,

@@ -18,7 +18,7 @@ describe('tools/image-test/bin/image-test-env.sh', () => {
       const result = await runScript(imageTestEnvScript, ['env'], { env: { IMAGE_TEST_DIR: temp.path } });
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toMatch(
-        /^DOCKER_HOST=unix:\/\/\/run\/image-layers-[0-9a-f]{12}\/docker\.sock\nIMAGE_TEST_BASE=image-layers-test\/base:bookworm-[0-9a-f]{12}\nIMAGE_TEST_BASE_ADDS=python3-yaml\nIMAGE_TEST_MIRROR=.*\n$/,
+        /^DOCKER_HOST=unix:\/\/\/run\/image-layers-[0-9a-f]{12}\/docker\.sock\nIMAGE_TEST_BASE=image-layers-test\/base:trixie-[0-9a-f]{12}\nIMAGE_TEST_BASE_ADDS=python3-yaml\nIMAGE_TEST_MIRROR=.*\n$/,
       );
     } finally {
       temp.cleanup();
