@@ -19,10 +19,8 @@ import { buildTestImage } from '@image-layers/image-test/test-image';
 // from the engine), then started in the image with no network at all. The layer's own image test leaves the step
 // out: its default server is on the platform's Gitea registry, out of reach here.
 //
-// The layer needs command:node and command:npm, which no layer of this workspace provides yet (node-runtime is on
-// its way). So the build runs in a copy of the workspace's base-os, agent-user and mcp-prebake beside a fixture
-// layer, node-fixture, that provides both through Debian's nodejs and npm (gemini-cli's Node), installed by
-// base-os's one apt step as any layer's aptPackages are.
+// The build runs in a copy of the layers it is built on (base-os, node-runtime with Debian's nodejs and npm, as
+// gemini-cli's Node is, agent-user, python-runtime: test/image-test.json lists them) and mcp-prebake itself.
 //
 // Without an engine every test fails, saying what is missing and the command that starts it, as image tests do.
 
@@ -41,31 +39,13 @@ const BUILD_TIMEOUT = 20 * 60_000;
 const temp = makeTempDir();
 afterAll(temp.cleanup);
 
-/** A workspace of the three layers and the fixture, for the harness to compose and plan as it plans any layer. */
-function fixtureWorkspace(name = 'workspace', layers = ['base-os', 'agent-user', 'mcp-prebake']): string {
+/** A copy of the layers the bake is built on and mcp-prebake, for the harness to compose and plan as any layer. */
+function fixtureWorkspace(name = 'workspace'): string {
   const root = join(temp.path, name);
-  mkdirSync(join(root, 'packages', 'node-fixture'), { recursive: true });
+  mkdirSync(join(root, 'packages'), { recursive: true });
   writeFileSync(join(root, 'nx.json'), '{}\n');
-  for (const layer of layers) cpSync(layerDir(layer), join(root, 'packages', layer), { recursive: true });
-  writeFileSync(
-    join(root, 'packages', 'node-fixture', 'layer.json'),
-    JSON.stringify(
-      {
-        name: 'node-fixture',
-        version: '0.0.0',
-        description:
-          "a test fixture: Debian's nodejs and npm, until node-runtime provides command:node and command:npm",
-        provides: ['command:node', 'command:npm'],
-        aptPackages: ['nodejs', 'npm'],
-      },
-      null,
-      2,
-    ),
-  );
-  writeFileSync(
-    join(root, 'packages', 'node-fixture', 'layer.Dockerfile'),
-    'RUN node --version && npm --version\n',
-  );
+  for (const layer of ['base-os', 'node-runtime', 'agent-user', 'python-runtime', 'mcp-prebake'])
+    cpSync(layerDir(layer), join(root, 'packages', layer), { recursive: true });
   return root;
 }
 
@@ -300,18 +280,9 @@ async function helperSetUp(): Promise<TestBuildPlan> {
   index.publish('runtime', runtimeWheel(HELPER_RUNTIME, true));
   index.publish('runtime', runtimeWheel(NO_HELPER_RUNTIME, false));
   helperState.index = index;
-  const root = fixtureWorkspace('workspace-helper', [
-    'base-os',
-    'agent-user',
-    'python-runtime',
-    'mcp-prebake',
-  ]);
-  // The chain the runtime-helper mode needs: python-runtime before mcp-prebake (its requires do not say so, since
-  // inline needs no runtime; the step itself fails saying so).
-  writeFileSync(
-    join(root, 'packages', 'mcp-prebake', 'test', 'image-test.json'),
-    JSON.stringify({ layers: ['base-os', 'agent-user', 'node-fixture', 'python-runtime'] }),
-  );
+  // The chain the runtime-helper mode needs has python-runtime before mcp-prebake (its requires do not say so, since
+  // inline needs no runtime; the step itself fails saying so): test/image-test.json's layers list it.
+  const root = fixtureWorkspace('workspace-helper');
   const plan = planTestBuild(
     root,
     join(root, 'packages', 'mcp-prebake'),
