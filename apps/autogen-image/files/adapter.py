@@ -72,20 +72,15 @@ class AutoGenAdapter(BaseAdapter):
 
     @staticmethod
     def get_config_schema() -> dict:
-        return {
-            "model": {"type": "string", "description": "OpenAI(-compatible) model id", "default": RULES.default_model},
-            "required_env": {"type": "array", "description": "Environment variables the workspace needs",
-                             "default": ["OPENAI_API_KEY"]},
-        }
+        return core.model_schema(RULES, "OpenAI(-compatible) model id", ["OPENAI_API_KEY"])
 
     async def setup(self, config: AdapterConfig) -> None:
-        self.selection = core.select(config.config_path, config.runtime_config, RULES,
-                                     registry_files=(BESIDE_ADAPTER_REGISTRY,))
+        self.selection = None  # chosen afresh on every setup()
+        core.selection_of(self, config, RULES, (BESIDE_ADAPTER_REGISTRY,))
         await core.install_plugins(self, config)
 
     async def create_executor(self, config: AdapterConfig):
-        selection = self.selection or core.select(config.config_path, config.runtime_config, RULES,
-                                                  registry_files=(BESIDE_ADAPTER_REGISTRY,))
+        selection = core.selection_of(self, config, RULES, (BESIDE_ADAPTER_REGISTRY,))
         agent = build_agent(selection, core.system_prompt(config))
 
         async def turn(prompt: str, thread_id: str | None) -> str:

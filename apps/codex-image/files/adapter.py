@@ -140,21 +140,16 @@ class CodexAdapter(BaseAdapter):
 
     @staticmethod
     def get_config_schema() -> dict:
-        return {
-            "model": {"type": "string", "description": "Model id (gpt-…, or a config.yaml provider's model)",
-                      "default": RULES.default_model},
-            "required_env": {"type": "array", "description": "Environment variables the workspace needs",
-                             "default": ["OPENAI_API_KEY"]},
-        }
+        return core.model_schema(RULES, "Model id (gpt-…, or a config.yaml provider's model)",
+                                 ["OPENAI_API_KEY"])
 
     async def setup(self, config: AdapterConfig) -> None:
-        self.selection = core.select(config.config_path, config.runtime_config, RULES,
-                                     registry_files=(BESIDE_ADAPTER_REGISTRY,))
+        self.selection = None  # chosen afresh on every setup()
+        core.selection_of(self, config, RULES, (BESIDE_ADAPTER_REGISTRY,))
         await core.install_plugins(self, config)
 
     async def create_executor(self, config: AdapterConfig):
-        selection = self.selection or core.select(config.config_path, config.runtime_config, RULES,
-                                                  registry_files=(BESIDE_ADAPTER_REGISTRY,))
+        selection = core.selection_of(self, config, RULES, (BESIDE_ADAPTER_REGISTRY,))
         cwd = WORKSPACE_DIR if os.path.isdir(WORKSPACE_DIR) else os.getcwd()
         threads: dict = {}  # A2A context id -> codex thread id
 

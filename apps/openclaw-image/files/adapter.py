@@ -117,24 +117,19 @@ class OpenClawAdapter(BaseAdapter):
 
     @staticmethod
     def get_config_schema() -> dict:
-        return {
-            "model": {"type": "string", "description": "Model id (claude-…, or provider/model as OpenClaw names it)",
-                      "default": RULES.default_model},
-            "required_env": {"type": "array", "description": "Environment variables the workspace needs",
-                             "default": ["ANTHROPIC_API_KEY"]},
-        }
+        return core.model_schema(RULES, "Model id (claude-…, or provider/model as OpenClaw names it)",
+                                 ["ANTHROPIC_API_KEY"])
 
     async def setup(self, config: AdapterConfig) -> None:
         if shutil.which(CLI) is None:
             raise core.ConfigError(f"the {CLI} CLI is not on PATH ({os.environ.get('PATH', '')}): the image installs "
                                    "it with the agent-cli layer; rebuild it, or put the CLI on PATH")
-        self.selection = core.select(config.config_path, config.runtime_config, RULES,
-                                     registry_files=(BESIDE_ADAPTER_REGISTRY,))
+        self.selection = None  # chosen afresh on every setup()
+        core.selection_of(self, config, RULES, (BESIDE_ADAPTER_REGISTRY,))
         await core.install_plugins(self, config)
 
     async def create_executor(self, config: AdapterConfig):
-        selection = self.selection or core.select(config.config_path, config.runtime_config, RULES,
-                                                  registry_files=(BESIDE_ADAPTER_REGISTRY,))
+        selection = core.selection_of(self, config, RULES, (BESIDE_ADAPTER_REGISTRY,))
 
         async def turn(prompt: str, thread_id: str | None) -> str:
             return await run_turn(selection, prompt, thread_id or "default")

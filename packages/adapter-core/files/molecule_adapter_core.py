@@ -294,6 +294,23 @@ def select(config_path: str, runtime_config, rules: Rules, registry_files: tuple
     return Selection(model=model, provider=provider, copied=copied, base_url=base_url)
 
 
+def model_schema(rules: Rules, model_description: str, required_env: list) -> dict:
+    """The config schema every template's adapter declares: the model (its default the rules') and required_env."""
+    return {
+        "model": {"type": "string", "description": model_description, "default": rules.default_model},
+        "required_env": {"type": "array", "description": "Environment variables the workspace needs",
+                         "default": list(required_env)},
+    }
+
+
+def selection_of(adapter, config, rules: Rules, registry_files: tuple = ()) -> Selection:
+    """The adapter's Selection: the one its setup() made, else one made now and kept (a runtime may call
+    create_executor without setup(), and the routing must be the same either way)."""
+    if getattr(adapter, "selection", None) is None:
+        adapter.selection = select(config.config_path, config.runtime_config, rules, registry_files=registry_files)
+    return adapter.selection
+
+
 def system_prompt(config) -> str | None:
     """The system prompt from the adapter config, else `<config_path>/system-prompt.md`, else None."""
     if config.system_prompt:

@@ -152,3 +152,30 @@ def core_adapter():
             pass
 
     return Minimal()
+
+
+class AdapterHelpers(IsolatedAdapterTestCase):
+    """What every template's adapter calls instead of repeating it: its config schema and its kept Selection."""
+
+    def test_model_schema_is_the_model_with_the_rules_default_and_required_env(self):
+        self.assertEqual(core.model_schema(RULES, "a model id", ["LOCAL_KEY"]), {
+            "model": {"type": "string", "description": "a model id", "default": RULES.default_model},
+            "required_env": {"type": "array", "description": "Environment variables the workspace needs",
+                             "default": ["LOCAL_KEY"]},
+        })
+
+    def test_selection_of_selects_once_and_keeps_it_until_setup_clears_it(self):
+        class Adapter:
+            selection = None
+
+        adapter, config = Adapter(), self.config()
+        write(self.configs / "config.yaml", "providers:\n  - name: first\n")
+        with self.assertLogs(level="INFO"):
+            chosen = core.selection_of(adapter, config, RULES)
+        self.assertEqual(chosen.provider.name, "first")
+        # Kept: a second call (create_executor after setup) does not read the registry again.
+        write(self.configs / "config.yaml", "providers:\n  - name: second\n")
+        self.assertIs(core.selection_of(adapter, config, RULES), chosen)
+        adapter.selection = None
+        with self.assertLogs(level="INFO"):
+            self.assertEqual(core.selection_of(adapter, config, RULES).provider.name, "second")
