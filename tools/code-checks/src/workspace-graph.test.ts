@@ -45,10 +45,15 @@ function reachedBy(layer: string): string[] {
     grew = false;
     for (const other of LAYERS.filter((name) => !reached.has(name))) {
       const requires = strings(manifest(`packages/${other}/layer.json`).requires);
-      const met = [...reached].some((name) =>
-        [name, ...strings(manifest(`packages/${name}/layer.json`).provides)].some((c) =>
-          requires.includes(c),
-        ),
+      // A layer's image test may name the layers it is built on (test/image-test.json "layers"): edges too.
+      const testSpec = `packages/${other}/test/image-test.json`;
+      const builtOn = existsSync(join(workspaceRoot, testSpec)) ? strings(manifest(testSpec).layers) : [];
+      const met = [...reached].some(
+        (name) =>
+          builtOn.includes(name) ||
+          [name, ...strings(manifest(`packages/${name}/layer.json`).provides)].some((c) =>
+            requires.includes(c),
+          ),
       );
       if (met) grew = reached.add(other).size > 0;
     }
