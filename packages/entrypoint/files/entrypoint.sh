@@ -96,7 +96,9 @@ banner() {
         ;;
     esac
     # The value is only tested, never echoed; an empty value counts as unset.
-    if [ -n "$(printenv "$name" || true)" ]; then state='set'; else state='unset'; fi
+    # printenv fails for an unset name: that, and an empty value, are both "unset".
+    state='unset'
+    if value=$(printenv "$name") && [ -n "$value" ]; then state='set'; fi
     say "env $name=$state"
   done
   set +f
@@ -120,7 +122,7 @@ fix_workspace() {
   fi
   # The first attachment upload once failed because this folder did not exist or was root's.
   if own_folder /workspace/.molecule; then
-    own_folder /workspace/.molecule/chat-uploads || true # reported; the start goes on
+    own_folder /workspace/.molecule/chat-uploads || say "the start goes on without chat-uploads; uploads will fail"
   fi
 }
 

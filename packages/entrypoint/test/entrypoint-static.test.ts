@@ -1,10 +1,13 @@
-import { readFileSync, statSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   entrypointEnv,
   entrypointScript,
   layerManifest,
   layerFile,
+  makeTempDir,
+  runScript,
   parseLayerFragment,
   shellcheckFindings,
 } from '@image-layers/testing';
@@ -78,5 +81,35 @@ describe("the entrypoint layer's fragment and manifest", () => {
 
   it('installs gosu, which the drop needs, through the base layer (aptPackages)', () => {
     expect(manifest.aptPackages).toEqual(['gosu']);
+  });
+});
+
+describe("lib.sh's own_folder, where its caller tests it", () => {
+  // `if ! own_folder ...` puts it in a tested context, where sh applies no set -e: a failed command must stop the
+  // start by itself, never pass for "a plain file, left as it is".
+  const ownFolder = (setup: string, name: string) =>
+    runScript('sh', [
+      '-c',
+      `set -eu; . "$0"; ${setup}; if ! own_folder "$1/${name}"; then echo went-on; fi`,
+      lib,
+      temp.path,
+    ]);
+  const temp = makeTempDir('own-folder-');
+  afterAll(temp.cleanup);
+
+  it('a chown that fails stops the start, naming the folder', async () => {
+    const run = await ownFolder('molecule_agent=no-such-user-of-this-host', 'x');
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).not.toContain('went-on');
+    expect(run.stderr).toContain(
+      `[entrypoint] error: could not give ${temp.path}/x to no-such-user-of-this-host`,
+    );
+  });
+
+  it('a plain file in the way is reported and left, and the caller goes on', async () => {
+    writeFileSync(join(temp.path, 'y'), "the agent's own file\n");
+    const run = await ownFolder(`molecule_agent=$(id -un)`, 'y');
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toBe(`[entrypoint] ${temp.path}/y is not a folder; left as it is\nwent-on\n`);
   });
 });

@@ -172,7 +172,8 @@ describe(`the inline bake, built for real with ${PINNED} from the npm registry (
           'find /home/agent/.npm ! -user agent | wc -l',
           'test -d /home/agent/.npm/_cacache && test -d /home/agent/.npm/_npx && echo caches',
           'cat /home/agent/.npmrc',
-          `npm ls -g --depth=0 --parseable | grep -c server-memory || true`,
+          // Counted by awk, which exits 0 on no match (grep -c would exit 1 on 0).
+          `npm ls -g --depth=0 --parseable | awk '/server-memory/ { n++ } END { print n + 0 }'`,
           'command -v mcp-server-memory || echo "not on PATH"',
           'find / -xdev -path /proc -prune -o -type d -name node_modules -path "*server-memory*" -not -path "/home/agent/.npm/_npx/*" -print | wc -l',
         ].join(' && '),

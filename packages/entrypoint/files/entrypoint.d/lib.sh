@@ -20,6 +20,14 @@ say() {
   printf '[entrypoint] %s\n' "$*"
 }
 
+# Stops the start (the entrypoint, or the hook that called it) with one line to standard error. Helpers call it
+# themselves where a command fails: a caller tests their result (`if ! own_folder ...`), and in a tested command sh
+# does not apply set -e, so a failed mkdir or chown would otherwise pass for "left as it is".
+fail() {
+  printf '[entrypoint] error: %s\n' "$*" >&2
+  exit 1
+}
+
 # Text the agent chose (file names, link targets) with each control character shown as ?, so that a name
 # cannot rewrite the log or the operator's terminal (an escape sequence, a carriage return, a new line).
 printable() {
@@ -38,22 +46,23 @@ describe() {
 # Makes $1 a real folder owned by agent; callers check its parent first. A link there is removed (the link
 # only, its target is untouched, so nothing is lost) and a folder made in its place: root must not follow it,
 # and the platform's folder must exist. Anything else that is not a folder is the agent's own file: it is left
-# as it is and reported, and the start goes on. Fails when $1 ends up not being a folder.
+# as it is and reported, and own_folder returns 1 (the caller says what the start goes on without). A command
+# that fails stops the start.
 own_folder() {
   if [ -L "$1" ]; then
     own_folder_target=$(readlink "$1")
-    rm -f "$1"
+    rm -f "$1" || fail "could not remove the link $(printable "$1")"
     say "replaced the link $(printable "$1") -> $(printable "$own_folder_target") with a folder"
   fi
   # Without -p: mkdir fails on whatever is already there instead of going through it.
   if [ ! -e "$1" ]; then
-    mkdir "$1"
+    mkdir "$1" || fail "could not make the folder $(printable "$1")"
   fi
   if [ ! -d "$1" ]; then
     say "$(printable "$1") is not a folder; left as it is"
     return 1
   fi
-  chown -h "$molecule_agent:$molecule_agent" "$1"
+  chown -h "$molecule_agent:$molecule_agent" "$1" || fail "could not give $(printable "$1") to $molecule_agent"
 }
 
 # Writes standard input to $1 as a new agent-owned file (mode 644). The file is made by mktemp (O_EXCL, so never

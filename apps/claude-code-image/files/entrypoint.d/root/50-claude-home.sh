@@ -17,9 +17,10 @@ if [ -d "$sessions" ]; then
 fi
 
 if ! own_folder "$claude"; then
-  exit 0 # reported; the start goes on without the CLI's folder
+  say "the start goes on without $claude"
+  exit 0
 fi
-own_folder "$claude/session-env" || true
+own_folder "$claude/session-env" || say "the start goes on without $claude/session-env"
 # An operator's own settings win: the stub is written only when there is none (a link there is left alone).
 if [ ! -e "$claude/settings.json" ] && [ ! -L "$claude/settings.json" ]; then
   printf '{\n  "permissions": {\n    "defaultMode": "bypassPermissions"\n  }\n}\n' |

@@ -10,8 +10,9 @@ set -eu
 codex_home=/home/agent/.codex
 
 if ! own_folder "$codex_home"; then
-  exit 0 # reported; the start goes on, codex then reports what it cannot write
+  say "the start goes on without $codex_home; codex reports what it cannot write"
+  exit 0
 fi
-own_folder "$codex_home/sessions" || true
+own_folder "$codex_home/sessions" || say "the start goes on without $codex_home/sessions"
 # What an earlier root run wrote inside (the original's last `chown -R agent:agent /home/agent/.codex`).
 give_tree_to_agent "$codex_home"

@@ -10,6 +10,7 @@ set -eu
 openclaw=/home/agent/.openclaw
 
 if ! own_folder "$openclaw"; then
-  exit 0 # a plain file in the way: reported by own_folder; the start goes on, as the original's `|| true` did
+  say "the start goes on without $openclaw, as the original's did"
+  exit 0
 fi
 give_tree_to_agent "$openclaw"
