@@ -119,6 +119,9 @@ beforeAll(async () => {
   // Test support another layer's tests import (as adapter-core's runtime doubles are): user's, read by tools.
   mkdirSync(join(root, 'packages/user/test/support'), { recursive: true });
   writeFileSync(join(root, 'packages/user/test/support/kit.py'), '# a test kit of the user layer\n');
+  // A stand-in an image test mounts from another layer's test/image-test/ (as the entrypoint's runtime stand-in is).
+  mkdirSync(join(root, 'packages/user/test/image-test'), { recursive: true });
+  writeFileSync(join(root, 'packages/user/test/image-test/runtime'), '#!/bin/sh\n', { mode: 0o755 });
   execFileSync('git', ['init', '-q'], { cwd: root });
   expect(await buildsThatRan()).toEqual(UNITS);
 }, 240_000);
@@ -190,6 +193,12 @@ describe('what each test and image-test target hashes, as Nx resolves it', () =>
       );
       expect(foreign, `${target} hashes files it does not read`).toEqual([]);
     }
+  });
+
+  test("a layer's image-test stand-ins (test/image-test/) are hashed by the image tests of what is built on it", () => {
+    for (const target of ['user:image-test', 'tools:image-test', 'img:image-test'])
+      expect(inputs.get(target)!.has('packages/user/test/image-test/runtime'), target).toBe(true);
+    expect(inputs.get('base:image-test')!.has('packages/user/test/image-test/runtime')).toBe(false);
   });
 
   test('replay 1: a comment in lint/src/run-script.ts is hashed by every image test (the harness runs through the CLI)', () => {

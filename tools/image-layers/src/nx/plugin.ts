@@ -155,7 +155,9 @@ export const createNodes: CreateNodes = [
                     '{projectRoot}/files/**/*',
                   ],
                   // What its image test asserts, and how a layer built on it does without unreachable hosts.
-                  imageTestData: ['{projectRoot}/test/image-test.json'],
+                  // Its stand-ins (test/image-test/) too: images built on it mount them (the entrypoint's runtime
+                  // stand-in), so a change to one re-runs their image tests.
+                  imageTestData: ['{projectRoot}/test/image-test.json', '{projectRoot}/test/image-test/**/*'],
                   // What other projects' tests may import from its tests (test doubles, a shared test kit): only
                   // test/support/, so a change to its own test cases reruns no one else's.
                   testSupport: ['{projectRoot}/test/support/**/*'],
