@@ -1,8 +1,3 @@
-# The hermes adapter, this template's own: the module ADAPTER_MODULE names, a bridge to the hermes gateway's API.
-COPY adapter.py __init__.py /app/
-# hermes's state folder and persona, prepared as agent before the runtime starts (entrypoint layer's hooks).
-COPY entrypoint.d/agent/50-hermes-home.sh /entrypoint.d/agent/
-
 # hermes-agent's own installer, run as agent: it installs into ~/.hermes (the agent's venv, Node under
 # ~/.hermes/node) and links the `hermes` command into ~/.local/bin; run as root it would land in /root, where
 # nothing finds it. --skip-setup: no interactive wizard. The script is saved to a file before it runs: piped into
@@ -41,6 +36,12 @@ RUN helper="$(python3 -c 'import os, molecule_runtime; print(os.path.join(os.pat
 # hadolint ignore=DL3002 # the layer contract: root until the entrypoint, which drops to agent with gosu after its root phase.
 USER root
 WORKDIR /app
+
+# The files come after the installs, so an edit of the adapter or the hook re-runs no install (cache order).
+# The hermes adapter, this template's own: the module ADAPTER_MODULE names, a bridge to the hermes gateway's API.
+COPY adapter.py __init__.py /app/
+# hermes's state folder and persona, prepared as agent before the runtime starts (entrypoint layer's hooks).
+COPY entrypoint.d/agent/50-hermes-home.sh /entrypoint.d/agent/
 
 # The runtime imports ADAPTER_MODULE; /app on PYTHONPATH makes that work without the platform injecting it. The rest
 # are the original's: where the gateway's API server listens (the adapter's HERMES_API_BASE) and the A2A platform

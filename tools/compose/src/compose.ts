@@ -12,21 +12,26 @@ import {
 } from '@image-layers/manifest/load';
 import type { OptionValue } from '@image-layers/manifest/schema';
 import { collectPackages } from './collected-packages';
-import type { LineRange } from '@image-layers/manifest/line-index';
-import { composedContractErrors } from './composed-contract';
+import type { SourceMappedRange } from '@image-layers/manifest/line-index';
+import { cacheOrder, sliceFragment, type FragmentPart } from './cache-order';
+import { composedContractErrors, type ComposedBlock } from './composed-contract';
 import { collectContextFiles, type ContextFile } from './context';
 import { parseFragment, type FragmentUnit, type ParsedFragment } from './fragment';
 import { applyOptions, optionBindingErrors, resolveOptions } from './options';
 import { requirementErrors } from './requirements';
 
 /** One block of the composed Dockerfile and where it came from: the source map the linter reads. */
-export interface ProvenanceBlock extends LineRange {
+export interface ProvenanceBlock extends SourceMappedRange {
   unit: string;
   kind: 'layer' | 'image';
   version?: string;
   /** The fragment, relative to the workspace root. */
   source: string;
-  // firstLine and lineCount: the fragment's lines in the composed Dockerfile, 0-based.
+  /** The fragment's steps before its first COPY, or its COPYs and what follows them (cache-order.ts). */
+  part: FragmentPart;
+  // firstLine and lineCount: the block's lines in the composed Dockerfile, 0-based; composerLines of them the
+  // composer's own (USER and WORKDIR written back), then the fragment's from its line sourceLine on, then
+  // closingLines of the composer's (the last block: the USER and WORKDIR the image ends with).
 }
 
 export interface ComposedImage {
@@ -147,7 +152,13 @@ export function composeImage(imageDir: string): ComposedImage {
     : { additions: [], errors: [] };
   errors.push(...collected.errors);
 
-  const blocks: { text: string; block: Omit<ProvenanceBlock, 'firstLine' | 'lineCount'> }[] = [];
+  const blocks: {
+    text: string;
+    block: Omit<
+      ProvenanceBlock,
+      'firstLine' | 'lineCount' | 'part' | 'sourceLine' | 'composerLines' | 'closingLines'
+    >;
+  }[] = [];
   const units: { dir: string; fragment: ParsedFragment }[] = [];
   let workdir = '/';
   const parse = (unit: FragmentUnit, dir: string) => {
@@ -205,24 +216,45 @@ export function composeImage(imageDir: string): ComposedImage {
 
   const context = collectContextFiles(units);
   errors.push(...context.errors);
+  // Every fragment's install steps, then every fragment's files (cache-order.ts): an edited file re-runs no install.
+  const { order, errors: orderErrors } = cacheOrder(
+    units.map(({ fragment }, index) => ({
+      unit: { name: fragment.unit.name, fragment, block: blocks[index]!.block },
+      slices: sliceFragment(fragment, blocks[index]!.text),
+    })),
+  );
+  errors.push(...orderErrors);
   throwIfAny(errors);
 
   const lines = header(image, root);
   const provenance: ProvenanceBlock[] = [];
-  for (const { text, block } of blocks) {
-    const body = text.replace(/\s+$/, '').split('\n');
+  const composedBlocks: ComposedBlock[] = [];
+  order.slices.forEach(({ unit, slice, composerLines }, index) => {
+    const closing = index === order.slices.length - 1 ? order.closingLines : [];
+    const body = slice.lines.join('\n').replace(/\s+$/, '').split('\n');
+    const { block } = unit;
     const version = block.version ? ` ${block.version}` : '';
-    lines.push('', `# ---- ${block.kind} ${block.unit}${version} from ${block.source} ----`);
-    provenance.push({ ...block, firstLine: lines.length, lineCount: body.length });
-    lines.push(...body);
-  }
+    const part = slice.part === 'install' ? 'install steps' : 'files';
+    lines.push('', `# ---- ${block.kind} ${block.unit}${version}: ${part}, from ${block.source} ----`);
+    const range = {
+      firstLine: lines.length,
+      lineCount: composerLines.length + body.length + closing.length,
+      sourceLine: slice.sourceLine,
+      composerLines: composerLines.length,
+      closingLines: closing.length,
+    };
+    provenance.push({ ...block, part: slice.part, ...range });
+    composedBlocks.push({
+      ...range,
+      fragment: unit.fragment,
+      slice,
+      composedBefore: composerLines,
+      composedAfter: closing,
+    });
+    lines.push(...composerLines, ...body, ...closing);
+  });
   const dockerfile = `${lines.join('\n')}\n`;
-  throwIfAny(
-    composedContractErrors(
-      dockerfile,
-      provenance.map((block, index) => ({ ...block, fragment: units[index]!.fragment })),
-    ),
-  );
+  throwIfAny(composedContractErrors(dockerfile, composedBlocks));
   const optionValues = resolvedOptions.map((resolved) => resolved.values);
   return { image, layers, dockerfile, contextFiles: context.files, provenance, optionValues };
 }

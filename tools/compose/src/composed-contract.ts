@@ -1,6 +1,7 @@
 import { parseDockerfile, type DockerfileInstruction } from '@image-layers/manifest/dockerfile-model';
 import { ImageLayersError } from '@image-layers/manifest/errors';
-import { rangeHolds, type LineRange } from '@image-layers/manifest/line-index';
+import { rangeHolds, sourceLineOf, type SourceMappedRange } from '@image-layers/manifest/line-index';
+import type { FragmentSlice } from './cache-order';
 import type { ParsedFragment } from './fragment';
 
 // The layer contract is checked on each fragment before options are applied; this checks it again on the
@@ -9,9 +10,13 @@ import type { ParsedFragment } from './fragment';
 // can add an instruction, a second FROM or an ENTRYPOINT that skipped the fragment checks (one ENTRYPOINT, from
 // the image's fragment or the one entrypoint layer).
 
-/** A block of the composed Dockerfile: the fragment it came from and the lines it sits on. */
-export interface ComposedBlock extends LineRange {
+/** A block of the composed Dockerfile: the stretch of a fragment it came from and the lines it sits on. */
+export interface ComposedBlock extends SourceMappedRange {
   fragment: ParsedFragment;
+  slice: FragmentSlice;
+  /** The lines the composer wrote before and after the fragment's (USER and WORKDIR written back, cache-order.ts). */
+  composedBefore: string[];
+  composedAfter: string[];
 }
 
 const keywords = (instructions: DockerfileInstruction[]) =>
@@ -25,7 +30,7 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
       code: 'composed-contract',
       unit: block?.fragment.unit.name,
       location: block
-        ? { file: block.fragment.unit.file, line: Math.max(0, line - block.firstLine) + 1, column: 1 }
+        ? { file: block.fragment.unit.file, line: sourceLineOf(block, line) + 1, column: 1 }
         : { file: 'Dockerfile (composed)', line: line + 1, column: 1 },
       message: `the composed Dockerfile breaks the layer contract: ${message}`,
       fix: 'check the option values set for this fragment (image.json) and its ARG lines; then report it, this check should never be the first to catch it',
@@ -47,7 +52,13 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
     else byBlock.get(block)!.push(instruction);
   }
   for (const [block, composed] of byBlock) {
-    const expected = keywords(block.fragment.instructions);
+    const written = (lines: string[]) =>
+      lines.filter((line) => !line.startsWith('#')).map((line) => line.split(' ')[0]!);
+    const expected = [
+      ...written(block.composedBefore),
+      ...keywords(block.slice.instructions),
+      ...written(block.composedAfter),
+    ];
     const found = keywords(composed);
     if (expected.join(' ') !== found.join(' ')) {
       const first = found.findIndex((keyword, index) => keyword !== expected[index]);

@@ -21,8 +21,8 @@ export const FILES_FOLDER = 'files';
 
 /** The composer's source map beside the Dockerfile, read by the linter. */
 export const PROVENANCE_FILE = 'image-layers.provenance.json';
-/** The provenance file's format: 2 has 0-based line ranges (1 had a 1-based firstLine). A reader refuses others. */
-export const PROVENANCE_FORMAT = 2;
+/** The provenance file's format: 3 maps blocks that are part of a fragment (cache order; 2 had whole fragments, 1 1-based lines). A reader refuses others. */
+export const PROVENANCE_FORMAT = 3;
 
 /**
  * Names at the top of the build context that the composer writes (or that docker build reads as settings):

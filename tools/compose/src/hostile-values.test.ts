@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test, type TestContext } from 'vitest';
 import { composeImage } from './compose';
-import { composedContractErrors } from './composed-contract';
+import { composedContractErrors, type ComposedBlock } from './composed-contract';
 import { composeBroken } from './compose-broken.test-kit';
 import { makeFixtureWorkspace } from '@image-layers/testing/fixture-workspace';
-import { parseFragment } from './fragment';
+import { parseFragment, type ParsedFragment } from './fragment';
 import { writeComposedImage } from './write';
 
 // Option values are written into the composed Dockerfile: each case here once added instructions of its own, or
@@ -118,14 +118,22 @@ describe.concurrent('option values cannot add instructions or flags', () => {
 describe('the composed Dockerfile is parsed again and held to the layer contract', () => {
   const fragment = (name: string, kind: 'layer' | 'image', text: string, isBase = false) =>
     parseFragment({ name, kind, file: `/ws/${name}.Dockerfile`, text, isBase }, '/').fragment;
+  // A block holding a whole fragment, nothing written by the composer.
+  const block = (of: ParsedFragment, firstLine: number, lineCount: number): ComposedBlock => ({
+    fragment: of,
+    slice: { part: 'install', sourceLine: 0, lines: of.unit.text.split('\n'), instructions: of.instructions },
+    composedBefore: [],
+    composedAfter: [],
+    firstLine,
+    lineCount,
+    sourceLine: 0,
+    composerLines: 0,
+    closingLines: 0,
+  });
   const base = fragment('base', 'layer', 'FROM debian\nARG V=1\n', true);
   const tools = fragment('tools', 'layer', 'ARG W=2\nRUN true\n');
   const app = fragment('img', 'image', 'CMD ["sh"]\n');
-  const blocks = [
-    { fragment: base, firstLine: 0, lineCount: 2 },
-    { fragment: tools, firstLine: 2, lineCount: 2 },
-    { fragment: app, firstLine: 4, lineCount: 1 },
-  ];
+  const blocks = [block(base, 0, 2), block(tools, 2, 2), block(app, 4, 1)];
 
   test('the same instructions as the fragments pass', () => {
     expect(composedContractErrors('FROM debian\nARG V=3\nARG W=4\nRUN true\nCMD ["sh"]\n', blocks)).toEqual(
@@ -145,11 +153,7 @@ describe('the composed Dockerfile is parsed again and held to the layer contract
       },
       '/',
     ).fragment;
-    const withEntry = [
-      { fragment: base, firstLine: 0, lineCount: 2 },
-      { fragment: entry, firstLine: 2, lineCount: 1 },
-      { fragment: app, firstLine: 3, lineCount: 1 },
-    ];
+    const withEntry = [block(base, 0, 2), block(entry, 2, 1), block(app, 3, 1)];
     expect(
       composedContractErrors('FROM debian\nARG V=3\nENTRYPOINT ["/ep.sh"]\nCMD ["sh"]\n', withEntry),
     ).toEqual([]);

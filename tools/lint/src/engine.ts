@@ -5,6 +5,7 @@ import { parsePragmas, suppressor } from './pragmas';
 import { RULES, ruleByCode } from './rules/index';
 import { loadShellParser } from './shell';
 import type { Finding, Position, Rule, LintUnit } from './types';
+import { sourceLineOf } from '@image-layers/manifest/line-index';
 
 export interface LintRequest {
   /** The Dockerfile text: a fragment, a composed Dockerfile or any Dockerfile. */
@@ -55,7 +56,7 @@ export async function lintText(request: LintRequest): Promise<Finding[]> {
     const unit = context.unitAt(at.line);
     return {
       file: unit?.file ?? request.file,
-      line: at.line - (unit?.firstLine ?? 0) + 1,
+      line: (unit ? sourceLineOf(unit, at.line) : at.line) + 1,
       column: at.column + 1,
       code,
       severity: ruleByCode.get(code)!.severity,

@@ -54,5 +54,6 @@ export function suppressor(
     }
   }
   const unit = unitAt(line);
-  return pragmas.find((p) => p.global && p.codes.includes(code) && unitAt(p.line) === unit);
+  // A fragment's pragma for its whole file holds in both its parts (cache order cuts a fragment in two).
+  return pragmas.find((p) => p.global && p.codes.includes(code) && unitAt(p.line)?.file === unit?.file);
 }

@@ -43,6 +43,32 @@ describe('findings of a composed image, at the fragment line that produced them'
       'packages/tools/layer.Dockerfile:4:16 DL3004',
     ]);
   });
+  test('a fragment cut in two by cache order: findings of its files part, written after a moved install and the USER written back, are at their fragment lines', async () => {
+    const root = workspace({
+      'packages/tools/layer.Dockerfile':
+        'USER agent\nRUN apt-get install -y jq\n# the greeting\nCOPY bin/hello /usr/local/bin/hello\nRUN cd /opt && sudo make\nUSER root\n',
+      // The image's own install step moves ahead of tools's files, as root.
+      'apps/img/image.Dockerfile': 'RUN mkdir /srv/app\nCOPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\n',
+    });
+    const out = join(root, 'dist/apps/img');
+    const composed = composeImage(join(root, 'apps/img'));
+    writeComposedImage(composed, out);
+    // The files part starts with the composer's USER agent: proof that the lines are shifted twice.
+    expect(
+      composed.provenance.find((block) => block.part === 'files' && block.unit === 'tools'),
+    ).toMatchObject({
+      sourceLine: 2,
+      composerLines: 2,
+    });
+    const findings = await lintPath(join(out, 'Dockerfile'), emptyConfig());
+    expect(shown(root, findings).filter((finding) => finding.startsWith('packages/tools'))).toEqual([
+      'packages/tools/layer.Dockerfile:2:5 DL3015',
+      'packages/tools/layer.Dockerfile:2:24 DL3008',
+      'packages/tools/layer.Dockerfile:5:5 DL3003',
+      'packages/tools/layer.Dockerfile:5:16 DL3004',
+      'packages/tools/layer.Dockerfile:6:6 DL3002',
+    ]);
+  });
   test('a provenance file of another format (1-based lines) or damaged is refused, with the command that rewrites it', async () => {
     const root = workspace(toolsLayer);
     const out = join(root, 'dist/apps/img');
@@ -51,7 +77,8 @@ describe('findings of a composed image, at the fragment line that produced them'
     const current = JSON.parse(readFileSync(file, 'utf8'));
     for (const text of [
       JSON.stringify({ ...current, format: 1 }),
-      '{"format": 2, "blocks": [{"unit": 3}]}',
+      JSON.stringify({ ...current, format: 2 }),
+      '{"format": 3, "blocks": [{"unit": 3}]}',
       '{',
     ]) {
       writeFileSync(file, text);

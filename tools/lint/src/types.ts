@@ -42,6 +42,11 @@ export interface LintUnit extends LineRange {
   /** The fragment file the user edits (absolute). */
   file: string;
   // firstLine and lineCount: the lines of the linted text that came from `file`.
+  /** The 0-based line of `file` where the unit's own lines start (a composed image holds a fragment in two parts). */
+  sourceLine?: number;
+  /** Lines at the top and at the end of the unit that the composer wrote (USER and WORKDIR written back). */
+  composerLines?: number;
+  closingLines?: number;
   /** What the unit's manifest declares, for layer-aware rules. Undefined for a plain Dockerfile. */
   grants?: string[];
   provides?: string[];

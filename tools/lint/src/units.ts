@@ -42,9 +42,16 @@ export function unitsOfComposed(composed: ComposedImage, root: string): LintUnit
       file: join(root, block.source),
       firstLine: block.firstLine,
       lineCount: block.lineCount,
+      sourceLine: block.sourceLine,
+      composerLines: block.composerLines,
+      closingLines: block.closingLines,
       grants: layer ? layer.manifest.grants.map((grant) => grant.privilege) : [],
       provides: layer?.manifest.provides ?? [],
-      owns: composed.contextFiles.filter((file) => file.unit === block.unit).map((file) => file.destination),
+      // The files are in place from the unit's files part on, not during its install steps.
+      owns:
+        block.part === 'files'
+          ? composed.contextFiles.filter((file) => file.unit === block.unit).map((file) => file.destination)
+          : [],
     };
   });
 }
@@ -63,6 +70,9 @@ export function unitsOfProvenance(provenanceFile: string, root: string): LintUni
       file: join(root, block.source),
       firstLine: block.firstLine,
       lineCount: block.lineCount,
+      sourceLine: block.sourceLine,
+      composerLines: block.composerLines,
+      closingLines: block.closingLines,
       grants: [],
       provides: [],
     };
@@ -83,8 +93,10 @@ export function unitsOfProvenance(provenanceFile: string, root: string): LintUni
         },
         workdir,
       );
-      workdir = fragment.workdirAfter;
-      span.owns = fragment.copySources.map((source) => source.destination);
+      // Relative COPY destinations resolve against the WORKDIR before the fragment's first COPY: its files part
+      // starts in the USER and WORKDIR it was written for (the composer writes them back, cache-order.ts).
+      if (block.part === 'files') span.owns = fragment.copySources.map((source) => source.destination);
+      else workdir = fragment.workdirAfter;
       if (layer) {
         span.grants = layer.manifest.grants.map((grant) => grant.privilege);
         span.provides = layer.manifest.provides;
@@ -120,7 +132,11 @@ function readProvenance(file: string): ProvenanceBlock[] {
         (block.kind === 'layer' || block.kind === 'image') &&
         typeof block.source === 'string' &&
         isCount(block.firstLine) &&
-        isCount(block.lineCount),
+        isCount(block.lineCount) &&
+        isCount(block.sourceLine) &&
+        isCount(block.composerLines) &&
+        isCount(block.closingLines) &&
+        (block.part === 'install' || block.part === 'files'),
     );
   if (!valid) {
     throw new ImageLayersError({

@@ -30,3 +30,28 @@ export function positionIn(starts: number[], offset: number): { line: number; co
   }
   return { line: low, column: offset - starts[low]! };
 }
+
+/**
+ * Composed lines that came from one stretch of a fragment: `composerLines` the composer wrote first, then the
+ * fragment's own lines from its 0-based `sourceLine` on, then `closingLines` of the composer's again (cache order
+ * cuts a fragment in two and writes USER and WORKDIR back, see compose/cache-order.ts).
+ */
+export interface SourceMappedRange extends LineRange {
+  sourceLine: number;
+  composerLines: number;
+  closingLines: number;
+}
+
+type MaybeMapped = LineRange & Partial<SourceMappedRange>;
+
+/** The 0-based fragment line that composed `line` came from; a line the composer wrote maps to the nearest. */
+export const sourceLineOf = (range: MaybeMapped, line: number): number => {
+  const own = range.lineCount - (range.composerLines ?? 0) - (range.closingLines ?? 0);
+  const offset = line - range.firstLine - (range.composerLines ?? 0);
+  return (range.sourceLine ?? 0) + Math.min(Math.max(0, offset), Math.max(0, own - 1));
+};
+
+/** Whether composed `line` is one the composer wrote into the range, not a line of the fragment. */
+export const isComposerLine = (range: MaybeMapped, line: number): boolean =>
+  line < range.firstLine + (range.composerLines ?? 0) ||
+  line >= range.firstLine + range.lineCount - (range.closingLines ?? 0);

@@ -1,5 +1,7 @@
 import { atFirstArgument, defineRule, hit } from '../rule';
 import type { LintInstruction } from '../document';
+import type { LintUnit } from '../types';
+import { isComposerLine } from '@image-layers/manifest/line-index';
 
 /** The state each of these instructions sets, how a layer declares that it leaves it set, and Docker's default. */
 const STATES: Record<string, { capability: string; initial: string }> = {
@@ -20,11 +22,23 @@ export const IL1004 = defineRule({
   message: 'This layer leaves the build state changed for every layer after it',
   *check({ doc, units, unitAt }) {
     const state = new Map(Object.entries(STATES).map(([keyword, { initial }]) => [keyword, initial]));
-    let current = units[0];
-    let atStart = new Map(state);
-    let last = new Map<string, LintInstruction>();
-    const leaves = function* (unit: typeof current) {
-      if (!unit || unit.kind !== 'layer') return;
+    // A fragment may sit in two blocks (cache order: its install steps, later its files): it is judged whole, from
+    // the state its first block starts in to the one its last block leaves.
+    const lastBlockOf = new Map<string, LintUnit>();
+    for (const unit of units) {
+      const seen = lastBlockOf.get(unit.file);
+      if (!seen || seen.firstLine < unit.firstLine) lastBlockOf.set(unit.file, unit);
+    }
+    const progress = new Map<string, { atStart: Map<string, string>; last: Map<string, LintInstruction> }>();
+    let current: LintUnit | undefined;
+    const enter = (unit: LintUnit | undefined) => {
+      current = unit;
+      if (unit && !progress.has(unit.file))
+        progress.set(unit.file, { atStart: new Map(state), last: new Map() });
+    };
+    const leaves = function* (unit: LintUnit | undefined) {
+      if (!unit || unit.kind !== 'layer' || lastBlockOf.get(unit.file) !== unit) return;
+      const { atStart, last } = progress.get(unit.file)!;
       for (const [keyword, instruction] of last) {
         const value = state.get(keyword)!;
         if (value === atStart.get(keyword)) continue;
@@ -36,13 +50,12 @@ export const IL1004 = defineRule({
         );
       }
     };
+    enter(units[0]);
     for (const instruction of doc.instructions) {
       const unit = unitAt(instruction.line);
       if (unit !== current) {
         yield* leaves(current);
-        current = unit;
-        atStart = new Map(state);
-        last = new Map();
+        enter(unit);
       }
       if (!STATES[instruction.keyword]) continue;
       const value = valueOf(instruction);
@@ -52,7 +65,10 @@ export const IL1004 = defineRule({
           ? `${state.get('WORKDIR')!.replace(/\/$/, '')}/${value}`
           : value,
       );
-      last.set(instruction.keyword, instruction);
+      // The composer's own USER and WORKDIR (cache order writes back the state a moved part was written for)
+      // are not the layer's doing.
+      if (unit && !isComposerLine(unit, instruction.line))
+        progress.get(unit.file)!.last.set(instruction.keyword, instruction);
     }
     yield* leaves(current);
   },

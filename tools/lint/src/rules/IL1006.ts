@@ -17,7 +17,8 @@ export const IL1006 = defineRule({
         if (!arg.value.startsWith('/')) continue;
         const path = arg.value.replace(/[*?[].*$/, '').replace(/\/$/, '') || '/';
         for (const other of units) {
-          if (other === unit || other.firstLine > instruction.line) continue;
+          // A fragment's install steps and its files are two units of one name (cache order): its own paths are its own.
+          if (other.name === unit?.name || other.firstLine > instruction.line) continue;
           const owned = other.owns?.find(
             (p) => p === path || p.startsWith(`${path}/`) || path.startsWith(`${p}/`),
           );

@@ -42,6 +42,7 @@ import { IL1006 } from './IL1006';
 import { IL1007 } from './IL1007';
 import { IL1008 } from './IL1008';
 import { IL1009 } from './IL1009';
+import { IL1010 } from './IL1010';
 
 export const RULES: readonly Rule[] = [
   DL3000,
@@ -86,6 +87,7 @@ export const RULES: readonly Rule[] = [
   IL1007,
   IL1008,
   IL1009,
+  IL1010,
 ];
 
 export const ruleByCode = new Map(RULES.map((rule) => [rule.code, rule]));

@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { describe, expect, test, type TestContext } from 'vitest';
+import { makeFixtureWorkspace, type FixtureFile } from '@image-layers/testing/fixture-workspace';
+import { composeImage } from './compose';
+import { composeBroken } from './compose-broken.test-kit';
+
+// The cache order (cache-order.ts): every fragment's steps before its first COPY, then every fragment's COPYs and
+// what follows them, so an edited file re-runs no install. Docker itself proves the images still work (each image
+// app's image test builds its composed Dockerfile); these pin the order and its guards.
+
+const layer = (name: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ name, version: '1.0.0', description: `the ${name} fixture layer`, ...extra });
+
+/** The fixture workspace with a layer "cli" after "tools" whose install is expensive, and `overrides`. */
+function compose(context: TestContext, overrides: Record<string, FixtureFile | null> = {}) {
+  const workspace = makeFixtureWorkspace({
+    'packages/cli/layer.json': layer('cli'),
+    'packages/cli/layer.Dockerfile': 'RUN npm install -g some-cli@1.0.0\n',
+    'apps/img/image.json': JSON.stringify({
+      name: 'img',
+      description: 'd',
+      layers: ['base', 'user', 'tools', 'cli'],
+    }),
+    ...overrides,
+  });
+  context.onTestFinished(workspace.cleanup);
+  return { workspace, composed: () => composeImage(join(workspace.root, 'apps/img')) };
+}
+
+const instructions = (dockerfile: string) => dockerfile.split('\n').filter((line) => /^[A-Z]+ /.test(line));
+
+describe('cache order', () => {
+  test("a later layer's install runs before an earlier layer's COPYs; each phase keeps image.json's order", (context) => {
+    const { composed } = compose(context, {
+      'packages/tools/layer.Dockerfile':
+        'RUN apt-get install -y jq\n# the greeting\nCOPY bin/hello /usr/local/bin/hello\nRUN /usr/local/bin/hello\n',
+    });
+    const { dockerfile, provenance } = composed();
+    expect(instructions(dockerfile)).toEqual([
+      'FROM debian:bookworm-slim',
+      'ARG PACKAGES="curl git"',
+      'ARG FLAVOUR=plain',
+      'RUN apt-get update && apt-get install -y --no-install-recommends ${PACKAGES}',
+      'RUN useradd -u 1000 -m agent',
+      'RUN apt-get install -y jq',
+      'RUN npm install -g some-cli@1.0.0',
+      'COPY bin/hello /usr/local/bin/hello',
+      'RUN /usr/local/bin/hello',
+      'COPY start.sh /start.sh',
+      'ENTRYPOINT ["/start.sh"]',
+    ]);
+    // The comment above the COPY went with it; the provenance maps each part to its lines of the fragment.
+    expect(dockerfile).toContain('----\n# the greeting\nCOPY bin/hello');
+    expect(
+      provenance.map(({ unit, part, sourceLine, composerLines }) => [unit, part, sourceLine, composerLines]),
+    ).toEqual([
+      ['base', 'install', 0, 0],
+      ['user', 'install', 0, 0],
+      ['tools', 'install', 0, 0],
+      ['cli', 'install', 0, 0],
+      ['tools', 'files', 1, 0],
+      ['img', 'files', 0, 0],
+    ]);
+  });
+
+  test('a moved part that runs commands starts in the USER and WORKDIR it was written for, and the image ends as in layer order', (context) => {
+    const { composed } = compose(context, {
+      'packages/tools/layer.Dockerfile':
+        'USER agent\nRUN true\nCOPY bin/hello /usr/local/bin/hello\nRUN hello\nUSER root\n',
+      'packages/cli/layer.Dockerfile': 'WORKDIR /opt/cli\nRUN npm install -g some-cli@1.0.0\n',
+      'apps/img/image.Dockerfile': 'COPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\n',
+    });
+    const { dockerfile } = composed();
+    expect(instructions(dockerfile)).toEqual([
+      'FROM debian:bookworm-slim',
+      'ARG PACKAGES="curl git"',
+      'ARG FLAVOUR=plain',
+      'RUN apt-get update && apt-get install -y --no-install-recommends ${PACKAGES}',
+      'RUN useradd -u 1000 -m agent',
+      'USER agent',
+      'RUN true',
+      // cli's install was written to run after tools's USER root: root again, first.
+      'USER root',
+      'WORKDIR /opt/cli',
+      'RUN npm install -g some-cli@1.0.0',
+      // tools's files were written for agent in /.
+      'USER agent',
+      'WORKDIR /',
+      'COPY bin/hello /usr/local/bin/hello',
+      'RUN hello',
+      'USER root',
+      // The image's COPY is absolute: it needs no state; the image then ends in /opt/cli, as in layer order.
+      'COPY start.sh /start.sh',
+      'ENTRYPOINT ["/start.sh"]',
+      'WORKDIR /opt/cli',
+    ]);
+    expect(dockerfile).toContain(
+      "# image-layers: tools's files were written to run as agent in / (the install steps of every layer come before the files: cache order)\nUSER agent\nWORKDIR /\n",
+    );
+  });
+
+  test('an install step that uses a file an earlier layer COPYs is refused at its line, with the fix', async (context) => {
+    const stderr = await composeBroken(context, {
+      'packages/cli/layer.json': layer('cli'),
+      'packages/cli/layer.Dockerfile': '# set up\nRUN /usr/local/bin/hello --install\n',
+      'apps/img/image.json': JSON.stringify({
+        name: 'img',
+        description: 'd',
+        layers: ['base', 'user', 'tools', 'cli'],
+      }),
+    });
+    expect(stderr).toContain('packages/cli/layer.Dockerfile:2');
+    expect(stderr).toContain('uses /usr/local/bin/hello, which layer "tools" COPYs');
+    expect(stderr).toContain('move this RUN below a COPY in its fragment');
+  });
+
+  test('a step after the COPY in the same fragment may use the file: it runs with the files', (context) => {
+    const { composed } = compose(context, {
+      'packages/cli/layer.Dockerfile': 'COPY cli.conf /etc/cli.conf\nRUN /usr/local/bin/hello --install\n',
+      'packages/cli/files/cli.conf': 'x=1\n',
+    });
+    expect(instructions(composed().dockerfile).slice(-4)).toEqual([
+      'COPY cli.conf /etc/cli.conf',
+      'RUN /usr/local/bin/hello --install',
+      'COPY start.sh /start.sh',
+      'ENTRYPOINT ["/start.sh"]',
+    ]);
+  });
+});
