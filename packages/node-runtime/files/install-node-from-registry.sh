@@ -22,7 +22,6 @@ fail() {
 }
 
 prefix=/usr/local
-registry="${NODE_REGISTRY_URL%/}"
 
 need() { # <name> <value>
     [ -n "$2" ] || fail "NODESOURCE_FALLBACK=npm-registry needs $1: set it in image.json beside INSTALL_NODESOURCE"
@@ -32,6 +31,7 @@ need NODE_REGISTRY_VERSION "${NODE_REGISTRY_VERSION:-}"
 need NPM_REGISTRY_VERSION "${NPM_REGISTRY_VERSION:-}"
 need NPM_REGISTRY_INTEGRITY "${NPM_REGISTRY_INTEGRITY:-}"
 need NODESOURCE_MAJOR "${NODESOURCE_MAJOR:-}"
+registry="${NODE_REGISTRY_URL%/}"
 
 # Exact versions only, re-checked here because `docker build --build-arg` bypasses the composer's pattern check.
 for pair in "NODE_REGISTRY_VERSION=${NODE_REGISTRY_VERSION}" "NPM_REGISTRY_VERSION=${NPM_REGISTRY_VERSION}"; do
