@@ -79,8 +79,8 @@ describe('the composed Dockerfile has every effect of the original', () => {
       expect(normalise(composedApt)).toContain(fact);
     }
     // One apt step: the base layer's is the only RUN that runs apt-get update. node-runtime's holds one only in
-    // its fallback for an image composed for NodeSource and built without it (`elif ! command -v node`), which
-    // cannot run here: nodejs and npm are in the base layer's APT_PACKAGES (README: differences).
+    // its fallback for an image composed for NodeSource and built without it (no node, NODESOURCE_FALLBACK=debian),
+    // which cannot run here: nodejs and npm are in the base layer's APT_PACKAGES (README: differences).
     const aptUpdates = composed
       .bodies('RUN')
       .map(normalise)
@@ -88,7 +88,7 @@ describe('the composed Dockerfile has every effect of the original', () => {
     expect(aptUpdates).toHaveLength(2);
     expect(aptUpdates[0]).toBe(normalise(composedApt));
     expect(aptUpdates[1]).toMatch(
-      /elif ! command -v node >\/dev\/null; then [^;]*; apt-get update; apt-get install -y --no-install-recommends nodejs npm; rm -rf \/var\/lib\/apt\/lists\/\*; fi; node --version; npm --version$/,
+      /elif ! command -v node >\/dev\/null|else echo "[^"]*installing Debian's nodejs and npm"; apt-get update; apt-get install -y --no-install-recommends nodejs npm; rm -rf \/var\/lib\/apt\/lists\/\*; fi; rm -rf \/tmp\/node-runtime; node --version; npm --version$/,
     );
     expect(argDefault(composed, 'INSTALL_NODESOURCE')).toBe('false');
     expect(argDefault(composed, 'APT_PACKAGES')!.split(' ')).toEqual(
@@ -197,7 +197,8 @@ describe('the composed Dockerfile has every effect of the original', () => {
   test('every file at the same path, executable where the original makes it so', () => {
     // /app/requirements.txt is written by python-runtime's RUN from its options (README 10), not copied. Beside the
     // seed's files: the sudoers drop-in (a file, README 8), the entrypoint's helpers and the hooks that replaced
-    // the seed's entrypoint.sh steps (README 11).
+    // the seed's entrypoint.sh steps (README 11), and node-runtime's registry install script, removed by the RUN
+    // after its COPY (README 15).
     expect(copyDestinations(composed.instructions)).toEqual(
       copyDestinations(seed.instructions)
         .filter((path) => path !== '/app/requirements.txt')
@@ -209,6 +210,7 @@ describe('the composed Dockerfile has every effect of the original', () => {
           '/entrypoint.d/root/60-git-credentials.sh',
           '/entrypoint.d/agent/60-gh-token-refresh.sh',
           '/entrypoint.d/agent/61-gh-auth-login.sh',
+          '/tmp/node-runtime/install-node-from-registry.sh',
         )
         .sort(),
     );

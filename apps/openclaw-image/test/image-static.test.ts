@@ -19,6 +19,10 @@ describe('the composed openclaw image, against the original', () => {
     for (const arg of [
       'INSTALL_NODESOURCE=true',
       'NODESOURCE_MAJOR=22',
+      // Where NodeSource is out of reach (the image test): Node 22 from the npm registry, pinned, not Debian's 20.
+      'NODESOURCE_FALLBACK=npm-registry',
+      'NODE_REGISTRY_VERSION=22.23.5',
+      'NPM_REGISTRY_VERSION=10.9.9',
       'AGENT_CLI_PACKAGE=openclaw',
       'AGENT_CLI_VERSION=2026.7.1-2',
       'AGENT_CLI_COMMAND=openclaw',

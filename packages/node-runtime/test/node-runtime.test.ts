@@ -19,6 +19,7 @@ describe('the node-runtime manifest', () => {
   it('declares NodeSource as a host its build reaches, turned off by INSTALL_NODESOURCE (off by default)', () => {
     expect(manifest.network).toEqual([
       expect.objectContaining({ host: 'deb.nodesource.com', option: 'INSTALL_NODESOURCE' }),
+      expect.objectContaining({ host: 'registry.npmjs.org' }), // NODESOURCE_FALLBACK=npm-registry's
     ]);
     expect(manifest.options.INSTALL_NODESOURCE).toMatchObject({ type: 'boolean', default: false });
   });

@@ -26,6 +26,11 @@ export interface ChrootRootOptions {
   groups?: ChrootGroup[];
   /** The host name programs inside see (a UTS namespace of their own). */
   hostname?: string;
+  /**
+   * An empty, writable /usr/local of the root's own (the folder /.usr-local inside, bound over the host's
+   * read-only one in each run), for what installs under /usr/local as a build does (node-runtime's Node).
+   */
+  writableUsrLocal?: boolean;
 }
 
 export interface ChrootRunOptions {
@@ -71,10 +76,11 @@ const defaultGroups: ChrootGroup[] = [{ name: 'docker', gid: 999, members: ['age
 // Runs on the host inside the new namespaces (so the mounts die with them), then chroots into the root.
 // The mounts are private to the namespace (unshare's default propagation), never visible on the host.
 const setupScript = `set -eu
-root=$1 hostname=$2 cwd=$3 mount=$4 chroot=$5
-shift 5
+root=$1 hostname=$2 cwd=$3 mount=$4 chroot=$5 usr_local=$6
+shift 6
 "$mount" --bind /usr "$root/usr"
 "$mount" -o remount,bind,ro "$root/usr"
+if [ -n "$usr_local" ]; then "$mount" --bind "$root$usr_local" "$root/usr/local"; fi
 "$mount" --bind /dev "$root/dev"
 "$mount" -t proc proc "$root/proc"
 printf '%s' "$hostname" > /proc/sys/kernel/hostname
@@ -132,6 +138,8 @@ export function makeChrootRoot(options: ChrootRootOptions = {}): ChrootRoot {
   mkdir('/tmp', { mode: 0o1777 });
   mkdir('/root', { mode: 0o700 });
   for (const name of ['bin', 'lib', 'lib64', 'sbin']) symlink(`usr/${name}`, `/${name}`); // merged /usr
+  const usrLocal = options.writableUsrLocal ? '/.usr-local' : '';
+  if (usrLocal) mkdir(usrLocal);
   const members = (g: ChrootGroup) => (g.members ?? []).join(',');
   writeFile(
     '/etc/passwd',
@@ -198,6 +206,7 @@ export function makeChrootRoot(options: ChrootRootOptions = {}): ChrootRoot {
           runOptions.cwd ?? '/',
           tools.mount,
           tools.chroot,
+          usrLocal,
           command,
           ...args,
         ],
