@@ -63,6 +63,30 @@ describe('cache order', () => {
     ]);
   });
 
+  test("a COPY into /tmp/ that the fragment's install reads is that install's input and stays before the later layers' installs", (context) => {
+    const { composed } = compose(context, {
+      'packages/tools/layer.Dockerfile':
+        'COPY bin/hello /tmp/tools/install.sh\nRUN sh /tmp/tools/install.sh && rm -rf /tmp/tools\nCOPY bin/hello /usr/local/bin/hello\n',
+    });
+    expect(instructions(composed().dockerfile).slice(5)).toEqual([
+      'COPY bin/hello /tmp/tools/install.sh',
+      'RUN sh /tmp/tools/install.sh && rm -rf /tmp/tools',
+      'RUN npm install -g some-cli@1.0.0',
+      'COPY bin/hello /usr/local/bin/hello',
+      'COPY start.sh /start.sh',
+      'ENTRYPOINT ["/start.sh"]',
+    ]);
+    // Into /tmp/ but read by no RUN of the fragment: a file like any other, in the files part.
+    const unread = compose(context, {
+      'packages/tools/layer.Dockerfile': 'RUN true\nCOPY bin/hello /tmp/hello\n',
+    });
+    expect(instructions(unread.composed().dockerfile).slice(5, 8)).toEqual([
+      'RUN true',
+      'RUN npm install -g some-cli@1.0.0',
+      'COPY bin/hello /tmp/hello',
+    ]);
+  });
+
   test('a moved part that runs commands starts in the USER and WORKDIR it was written for, and the image ends as in layer order', (context) => {
     const { composed } = compose(context, {
       'packages/tools/layer.Dockerfile':

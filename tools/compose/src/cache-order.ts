@@ -8,7 +8,10 @@ import type { ParsedFragment } from './fragment';
 // COPYs, so an edit of askpass re-ran the agent CLI's npm install.
 //
 // The order here: each fragment is cut at its first COPY (or ADD) from the build context into its *install part*
-// (what comes before: its packages, users, downloads) and its *files part* (the COPY and what follows it). The
+// (what comes before: its packages, users, downloads) and its *files part* (the COPY and what follows it).
+// A COPY into /tmp/ that a later RUN of the same fragment names is that step's input, not a file the image
+// ships (node-runtime's install script): it stays in the install part, since the installs after it (the agent
+// CLI's npm install) need what it installs. Editing such a file re-runs the install that reads it, as it must. The
 // composed Dockerfile has every install part, in image.json's order, then every files part, in the same order.
 // Layer order is kept within each phase, so what a layer requires of an earlier one's installs is still there;
 // what moves is a files part past the install parts of the units after it. Two things could change meaning:
@@ -43,15 +46,29 @@ const isContextCopy = (instruction: DockerfileInstruction) =>
   (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') &&
   !instruction.flags.some((flag) => flag.name === 'from');
 
+/** A COPY into /tmp/ whose destination a later RUN of the fragment names: a build input of that RUN. */
+function isInstallInput(copy: DockerfileInstruction, later: DockerfileInstruction[]): boolean {
+  const destination = copy.args[copy.args.length - 1]?.value ?? '';
+  if (!destination.startsWith('/tmp/') || copy.args.length < 2) return false;
+  const named = destination.endsWith('/') ? destination.replace(/\/+$/, '') : destination;
+  return later.some(
+    (instruction) => instruction.keyword === 'RUN' && instruction.argumentsText.includes(named),
+  );
+}
+
 /**
  * Cuts a fragment's text (options applied; its lines are the fragment's) at its first COPY from the build
- * context. The comment lines directly above that COPY say what it copies and go with it. A fragment with no
+ * context that is not an install input. The comment lines directly above that COPY say what it copies and go
+ * with it. A fragment with no
  * COPY is all install part; one with no instruction before its first COPY is all files part.
  */
 export function sliceFragment(fragment: ParsedFragment, text: string): FragmentSlice[] {
   const lines = text.split('\n');
   const { instructions } = fragment;
-  const firstCopy = instructions.find(isContextCopy);
+  const firstCopy = instructions.find(
+    (instruction, index) =>
+      isContextCopy(instruction) && !isInstallInput(instruction, instructions.slice(index + 1)),
+  );
   let cut = firstCopy?.line ?? lines.length;
   while (cut > 0 && /^\s*#/.test(lines[cut - 1] ?? '')) cut--;
   const install = instructions.filter((instruction) => instruction.line < cut);
