@@ -9,7 +9,7 @@ require('./tools/image-layers/bin/register-typescript.js');
 const imageLayers = require('./tools/image-layers/src/nx/module-boundaries.ts');
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', '.nx/**', '.image-test/**', '**/files/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', '.image-test/**', '**/files/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
