@@ -9,14 +9,20 @@ require('./tools/image-layers/bin/register-typescript.js');
 const imageLayers = require('./tools/image-layers/src/nx/module-boundaries.ts');
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', '.nx/**', '.image-test/**', '**/files/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', '.image-test/**', '**/files/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        __filename: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -260,15 +260,15 @@ function copySources(
 }
 
 /**
- * Parses a fragment (the Dockerfile model, manifest/dockerfile-model.ts) and checks what the composer relies on: valid syntax
- * (dockerfile-utils), FROM only in the base layer, CMD only in the image's own fragment, ENTRYPOINT there or in the
- * one entrypoint layer (never both).
- * Returns every problem found, so a user sees them all at once.
+ * Reads a fragment (the Dockerfile model, manifest/dockerfile-model.ts) without judging it: its instructions, ARGs,
+ * COPY sources and the WORKDIR it ends at, plus the COPY problems found on the way. What the linter needs of the
+ * fragments of an image it lints from its provenance (the composer judged them when it wrote it): dockerfile-utils'
+ * validation is most of a cold parse's cost.
  */
-export function parseFragment(
+export function readFragment(
   unit: FragmentUnit,
   workdirBefore: string,
-): { fragment: ParsedFragment; errors: ImageLayersError[] } {
+): { fragment: ParsedFragment; copyErrors: ImageLayersError[] } {
   const instructions = parseDockerfile(unit.text).instructions;
   const args = new Map<string, Arg>();
   for (const instruction of instructions) {
@@ -285,11 +285,28 @@ export function parseFragment(
       copySources: copies.sources,
       workdirAfter: copies.workdirAfter,
     },
+    copyErrors: copies.errors,
+  };
+}
+
+/**
+ * Parses a fragment (readFragment) and checks what the composer relies on: valid syntax (dockerfile-utils), FROM
+ * only in the base layer, CMD only in the image's own fragment, ENTRYPOINT there or in the one entrypoint layer
+ * (never both).
+ * Returns every problem found, so a user sees them all at once.
+ */
+export function parseFragment(
+  unit: FragmentUnit,
+  workdirBefore: string,
+): { fragment: ParsedFragment; errors: ImageLayersError[] } {
+  const { fragment, copyErrors } = readFragment(unit, workdirBefore);
+  return {
+    fragment,
     errors: [
       ...carriageReturnErrors(unit),
       ...syntaxErrors(unit),
-      ...structureErrors(unit, instructions),
-      ...copies.errors,
+      ...structureErrors(unit, fragment.instructions),
+      ...copyErrors,
     ],
   };
 }

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (compiled in memory by swc, see register-typescript.js): no build step to forget.
+// Runs the CLI from its bundle (see cli-bundle.js): compiled once by esbuild, and rebuilt first whenever a file it
+// was built from changed, so a start never transpiles and never runs a stale bundle.
 'use strict';
-require('./register-typescript');
-const { main } = require('../src/cli/main.ts');
-const { reportFailure } = require('../src/cli/failure.ts');
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    // main reports its own failures; this catches what escapes it, so a user never sees a stack trace.
-    process.exitCode = reportFailure(error);
-  },
-);
+const { BundleError, freshBundle } = require('./cli-bundle');
+
+if (process.env.IMAGE_LAYERS_DEBUG === '1') process.setSourceMapsEnabled(true);
+freshBundle()
+  .then((entry) => import(entry))
+  .then(
+    ({ start }) => start(process.argv),
+    (error) => {
+      // No esbuild, or sources esbuild cannot read: one message that says what to do, no stack trace.
+      process.stderr.write(`${error instanceof BundleError ? error.message : `image-layers: ${error}`}\n`);
+      process.exitCode = 2;
+    },
+  );

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from './rules/index';
 
@@ -34,5 +33,3 @@ export function rulesMarkdown(): string {
     '',
   ].join('\n');
 }
-
-if (require.main === module) writeFileSync(RULES_DOC, rulesMarkdown());

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ComposedImage, ProvenanceBlock } from '@image-layers/compose/compose';
-import { parseFragment } from '@image-layers/compose/fragment';
+import { readFragment } from '@image-layers/compose/fragment';
 import { loadLayer, type LoadedLayer } from '@image-layers/manifest/load';
 import { PROVENANCE_FORMAT } from '@image-layers/compose/context';
 import { ImageLayersError } from '@image-layers/manifest/errors';
@@ -82,7 +82,7 @@ export function unitsOfProvenance(provenanceFile: string, root: string): LintUni
       const text = readFileSync(span.file, 'utf8');
       const layer =
         block.kind === 'layer' && existsSync(join(dir, 'layer.json')) ? loadLayer(dir) : undefined;
-      const { fragment } = parseFragment(
+      const { fragment } = readFragment(
         {
           name: block.unit,
           kind: block.kind,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // What a layer or an image app really leaves in an image, as data: test/image-test.json beside it, read by one
 // harness. The vocabulary follows container-structure-test (files with mode and owner, commands and their output,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { imageTestSchema } from './image-test-schema';
 import { imageManifestSchema, layerManifestSchema } from './schema';
 

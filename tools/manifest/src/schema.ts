@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The contract between a layer, the images that use it and the composer. layer.schema.json and
 // image.schema.json (for editors, through "$schema") are generated from these definitions.

@@ -102,6 +102,8 @@ const readdirSafe = (path: string) => {
 const LAYERS = ['base', 'tools', 'user'];
 const UNITS = [...LAYERS, 'img'].sort();
 const CLI_ENTRY = 'tools/image-layers/bin/image-layers.js';
+/** What the CLI loads: the bin, the bundle it runs, and the bundle's entry, with all they import. */
+const CLI_FILES = [CLI_ENTRY, 'tools/image-layers/bin/cli-bundle.js', 'tools/image-layers/src/cli/start.ts'];
 /** The project of the workspace-wide checks (tools/code-checks), whose tests read every layer and image. */
 const WORKSPACE_CHECKS = '@image-layers/code-checks';
 
@@ -143,6 +145,17 @@ describe('the Nx cache replays a build only when nothing it reads changed', () =
     edit('tools/lint/src/run-script.ts');
     expect(await buildsThatRan()).toEqual(UNITS);
   });
+
+  test("an edit to the CLI's source re-runs every build, and the runs use it: the CLI's bundle is never stale", async () => {
+    // The bin runs a bundle under tools/image-layers/dist/ (gitignored, so Nx hashes the source, never it): a
+    // replayed green is ruled out by the hash, a stale bundle by the bin, which rebuilds it when a source changed.
+    const file = join(root, 'tools/image-layers/src/cli/commands/compose.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('`composed ${', '`composed (edited) ${'));
+    const result = await nx('run-many', '-t', 'build', '--outputStyle=static', '--parallel=2');
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).not.toMatch(/local cache|remote cache/);
+    expect(result.stdout).toContain('composed (edited) img: 3 layers');
+  });
 });
 
 describe('what each test and image-test target hashes, as Nx resolves it', () => {
@@ -161,7 +174,7 @@ describe('what each test and image-test target hashes, as Nx resolves it', () =>
   }, 240_000);
 
   test('every target that runs the CLI hashes every file the CLI loads', () => {
-    const closure = [...importClosure([CLI_ENTRY])];
+    const closure = [...importClosure(CLI_FILES)];
     expect(closure.length).toBeGreaterThan(50);
     for (const target of unitTargets)
       expect(
@@ -223,7 +236,7 @@ describe('what each test and image-test target hashes, as Nx resolves it', () =>
 
   test('one file of each machinery project the CLI loads is hashed by every unit target', () => {
     // Every project the CLI loads a file of (so not the test helpers, nor the workspace's code checks).
-    const loaded = new Set([...importClosure([CLI_ENTRY])].map((file) => file.split('/')[1]));
+    const loaded = new Set([...importClosure(CLI_FILES)].map((file) => file.split('/')[1]));
     for (const { dir } of machinery.filter((project) => loaded.has(project.dir))) {
       const file = relative(
         root,
