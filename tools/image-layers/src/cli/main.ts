@@ -4,6 +4,7 @@ import { commandContext, type RegisterCommand } from './command';
 import { registerCheck } from './commands/check';
 import { registerCompose } from './commands/compose';
 import { registerDocs } from './commands/docs';
+import { registerExplain } from './commands/explain';
 import { registerImage } from './commands/image';
 import { registerImageTest } from './commands/image-test';
 import { registerTest } from './commands/test';
@@ -20,6 +21,7 @@ const COMMANDS: RegisterCommand[] = [
   registerImage,
   registerDocs,
   registerLintCommand,
+  registerExplain,
 ];
 
 export async function main(argv: string[]): Promise<number> {

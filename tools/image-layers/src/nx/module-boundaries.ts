@@ -41,9 +41,22 @@ export const ALLOWED: Readonly<Record<string, { production: string[]; tests: str
     production: ['layer:manifest', 'layer:support', 'layer:runner', 'layer:compose'],
     tests: [TEST_TAG],
   },
+  // explain judges the composer's output with the linter's model of a step (its parsed shell, its kind): above
+  // the features it reads, below the CLI that runs it.
+  'layer:analysis': {
+    production: ['layer:manifest', 'layer:support', 'layer:runner', 'layer:compose', 'layer:feature'],
+    tests: [TEST_TAG],
+  },
   // The CLI and the Nx plugin: the top, wiring every feature to a command or a target.
   'layer:entry': {
-    production: ['layer:manifest', 'layer:support', 'layer:runner', 'layer:compose', 'layer:feature'],
+    production: [
+      'layer:manifest',
+      'layer:support',
+      'layer:runner',
+      'layer:compose',
+      'layer:feature',
+      'layer:analysis',
+    ],
     tests: [TEST_TAG],
   },
   // The test helpers run on the bottom only: helpers importing compose would make compose's own tests a cycle.
