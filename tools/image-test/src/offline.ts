@@ -178,28 +178,31 @@ export function leaveOutSteps(
   const lines = dockerfile.split('\n');
   const errors: ImageLayersError[] = [];
   for (const item of leaveOut) {
-    const block = provenance.find((candidate) => candidate.unit === item.unit);
-    if (!block) continue;
-    const start = block.firstLine;
-    const blockText = lines.slice(start, start + block.lineCount).join('\n');
-    const runs = parseDockerfile(blockText)
-      .all('RUN')
-      .filter((instruction) => instruction.argumentsText.includes(item.text));
+    // A unit has up to two blocks (its install steps and its files, compose/cache-order.ts): the RUN is in one.
+    const blocks = provenance.filter((candidate) => candidate.unit === item.unit);
+    if (blocks.length === 0) continue;
+    const runs = blocks.flatMap((block) =>
+      parseDockerfile(lines.slice(block.firstLine, block.firstLine + block.lineCount).join('\n'))
+        .all('RUN')
+        .filter((instruction) => instruction.argumentsText.includes(item.text))
+        .map((instruction) => ({ block, instruction })),
+    );
     if (runs.length !== 1) {
       errors.push(
         new ImageLayersError({
           code: 'leave-out-mismatch',
           unit: item.unit,
           location: { file: imageFile },
-          message: `"leaveOut": "${item.text}" matches ${runs.length} RUN instructions of ${block.source}, not one`,
+          message: `"leaveOut": "${item.text}" matches ${runs.length} RUN instructions of ${blocks[0]!.source}, not one`,
           fix: `make "leaveOut" in ${item.unit}'s test/image-test.json a piece of text of exactly the RUN that reaches ${item.host}`,
         }),
       );
       continue;
     }
-    const run = runs[0]!;
+    const { block, instruction: run } = runs[0]!;
     for (let line = run.line; line <= run.endLine; line++) {
-      lines[start + line] = `# [image-test: left out, needs ${item.host}] ${lines[start + line]}`;
+      const at = block.firstLine + line;
+      lines[at] = `# [image-test: left out, needs ${item.host}] ${lines[at]}`;
     }
   }
   return { dockerfile: lines.join('\n'), errors };
