@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
 import { afterAll, describe, expect, test } from 'vitest';
 import { composeImage } from '@image-layers/compose/compose';
+import { isComposerLine } from '@image-layers/manifest/line-index';
 import { appDir, layerFile, makeTempDir, parseDockerfileText, runScript } from '@image-layers/testing';
 
 // The composed Dockerfile must do everything the hand-written original (fixtures/seed.Dockerfile, a
@@ -129,7 +130,23 @@ describe('the composed Dockerfile has every effect of the original', () => {
   });
 
   test('the same WORKDIR, ARG RUNTIME_VERSION and requirements.txt, the agent SDK passed beside it', () => {
-    expect(composed.bodies('WORKDIR')).toEqual(seed.bodies('WORKDIR'));
+    // The fragments' own WORKDIRs are the seed's; the composer writes WORKDIR back where cache order moved a part
+    // that runs commands (compose/cache-order.ts), each under a `# image-layers:` comment, and the image ends in
+    // the seed's folder.
+    const lines = composedImage.dockerfile.split('\n');
+    const fragmentWorkdirs = composed
+      .all('WORKDIR')
+      .filter((instruction) => {
+        const line = instruction.getRange().start.line;
+        const block = composedImage.provenance.find(
+          (b) => line >= b.firstLine && line < b.firstLine + b.lineCount,
+        )!;
+        return !isComposerLine(block, line);
+      })
+      .map((instruction) => instruction.getArgumentsContent());
+    expect(fragmentWorkdirs).toEqual(seed.bodies('WORKDIR'));
+    expect(composed.bodies('WORKDIR').at(-1)).toBe(seed.bodies('WORKDIR').at(-1));
+    expect(lines.filter((line) => line.startsWith('# image-layers: ')).length).toBeGreaterThan(0);
     expect(argDefault(composed, 'RUNTIME_VERSION')).toBe(argDefault(seed, 'RUNTIME_VERSION'));
     // The seed's requirements.txt named the runtime and the SDK; here requirements.txt is the runtime's
     // and the adapter declares the SDK, which the composer hands to the same pip command (README: differences).
@@ -252,7 +269,7 @@ describe('the composed Dockerfile has every effect of the original', () => {
     expect(argDefault(composed, 'AGENT_CLI_COMMAND')).toBe('claude');
   });
 
-  test('the effects come in the original order (the CLI install and the adapter moved late, as the README says)', () => {
+  test('the effects come in the original order, but for the files: after every install step (cache order, README 2 and 13)', () => {
     const effects: [string, (instruction: Instruction) => boolean][] = [
       ['base', (i) => i.getKeyword() === 'FROM'],
       ['packages', (i) => i.getKeyword() === 'RUN' && !!i.getArgumentsContent()?.includes('apt-get install')],
@@ -275,10 +292,20 @@ describe('the composed Dockerfile has every effect of the original', () => {
         .sort((a, b) => a.at - b.at)
         .map((effect) => effect.name);
     expect(order(seed)).toEqual(effects.map(([name]) => name));
-    // The adapter and its ENV are the image's own fragment, which comes after every layer (README 13): after the
-    // scripts, which are git-auth's. Neither reads the other, so the order changes no effect; all else is the seed's.
-    const late = ['adapter', 'env'];
-    expect(order(composed)).toEqual([...order(seed).filter((name) => !late.includes(name)), ...late]);
+    // Cache order (README 2): every layer's files come after every layer's install steps, so t4-escalation's
+    // sudoers drop-in and its visudo check come after pip, and the adapter and its ENV, the image's own fragment,
+    // after git-auth's scripts. No step reads what another of these puts in place, so no effect changes.
+    expect(order(composed)).toEqual([
+      'base',
+      'packages',
+      'user',
+      'workdir',
+      'pip',
+      'sudo',
+      'scripts',
+      'adapter',
+      'env',
+    ]);
   });
 
   test("every deliberate difference is listed in the app's README", () => {

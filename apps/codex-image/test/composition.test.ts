@@ -17,19 +17,20 @@ const argLine = (name: string) =>
 const lineOf = (pattern: RegExp) => composed.dockerfile.split('\n').findIndex((line) => pattern.test(line));
 
 describe("the codex image composes the shared layers with codex's options", () => {
-  test('the layers in build order, each with its provenance, then the image fragment', () => {
-    expect(composed.provenance.map((block) => block.unit)).toEqual([
-      'base-os',
-      'node-runtime',
-      'agent-user',
-      't4-escalation',
-      'python-runtime',
-      'mcp-prebake',
-      'adapter-core',
-      'entrypoint',
-      'git-auth',
-      'agent-cli',
-      'codex-image',
+  test("the layers' install steps in build order, then their files in the same order (cache order), each with its provenance", () => {
+    expect(composed.provenance.map((block) => `${block.unit}: ${block.part}`)).toEqual([
+      'base-os: install',
+      'node-runtime: install',
+      'agent-user: install',
+      'python-runtime: install',
+      'mcp-prebake: install',
+      'entrypoint: install',
+      'agent-cli: install',
+      't4-escalation: files',
+      'adapter-core: files',
+      'entrypoint: files',
+      'git-auth: files',
+      'codex-image: files',
     ]);
   });
 

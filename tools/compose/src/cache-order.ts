@@ -47,7 +47,10 @@ const isContextCopy = (instruction: DockerfileInstruction) =>
   !instruction.flags.some((flag) => flag.name === 'from');
 
 /** A COPY into /tmp/ whose destination a later RUN of the fragment names: a build input of that RUN. */
-function isInstallInput(copy: DockerfileInstruction, later: DockerfileInstruction[]): boolean {
+export function isInstallInput(
+  copy: Pick<DockerfileInstruction, 'args'>,
+  later: Pick<DockerfileInstruction, 'keyword' | 'argumentsText'>[],
+): boolean {
   const destination = copy.args[copy.args.length - 1]?.value ?? '';
   if (!destination.startsWith('/tmp/') || copy.args.length < 2) return false;
   const named = destination.endsWith('/') ? destination.replace(/\/+$/, '') : destination;

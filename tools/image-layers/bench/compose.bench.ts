@@ -1,4 +1,4 @@
-// How fast composing is, from the library to the Nx target. Run: npm run bench
+// How fast composing is, from the library to the Nx target. Run: npm run bench:compose
 // Figures are medians over several runs on this machine; nothing here is asserted by a test.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

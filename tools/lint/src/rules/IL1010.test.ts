@@ -25,6 +25,22 @@ describe('IL1010 no install after a COPY of files it does not read', () => {
     ).toEqual([]);
   });
 
+  test('a script copied into /tmp/ for a later RUN is part of that install (as the composer keeps it): the installs after it are no findings', async () => {
+    expect(
+      await spots(
+        'IL1010',
+        'FROM debian\nCOPY install.sh /tmp/node/install.sh\nRUN sh /tmp/node/install.sh && rm -rf /tmp/node\nRUN npm install -g some-cli@1.0.0\n',
+      ),
+    ).toEqual([]);
+    // Into /tmp/ but read by no RUN: a file like any other.
+    expect(
+      await spots(
+        'IL1010',
+        'FROM debian\nCOPY notes.txt /tmp/notes.txt\nRUN npm install -g some-cli@1.0.0\n',
+      ),
+    ).toEqual(['3:5']);
+  });
+
   test('downloads count (curl, git clone), and a COPY in an earlier stage does not', async () => {
     expect(
       await spots(

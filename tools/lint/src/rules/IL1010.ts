@@ -1,3 +1,4 @@
+import { isInstallInput } from '@image-layers/compose/cache-order';
 import { sourceLineOf } from '@image-layers/manifest/line-index';
 import type { LintInstruction } from '../document';
 import { atInstruction, atWord, defineRule, hit } from '../rule';
@@ -7,7 +8,9 @@ import { installCommands, isExpensive, stepKind } from '../step-kind';
 // people edit (scripts, an adapter) re-runs on each of their edits. The composer puts every fragment's steps before
 // its first COPY ahead of all COPYs (compose/cache-order.ts); this finds what that cannot move: an install a
 // fragment itself writes after a COPY, or one in a plain Dockerfile. A COPY whose files the install reads
-// (`COPY requirements.txt .` before `pip install -r requirements.txt`) is its input, and is left alone.
+// (`COPY requirements.txt .` before `pip install -r requirements.txt`) is its input, and is left alone; so is a
+// COPY into /tmp/ of a script a later RUN runs (node-runtime's install script), which the composer keeps with the
+// install steps too (isInstallInput): it is part of an install, not a file people edit.
 
 /** The words a COPY or ADD names: its sources' last path parts and its destination, as a RUN would use them. */
 function namesOf(copy: LintInstruction): string[] {
@@ -26,9 +29,10 @@ export const IL1010 = defineRule({
   message: 'This install re-runs whenever a file copied before it changes',
   *check({ doc, unitAt }) {
     const copies: LintInstruction[] = [];
-    for (const instruction of doc.instructions) {
+    for (const [index, instruction] of doc.instructions.entries()) {
       const kind = stepKind(instruction);
-      if (kind === 'copy') copies.push(instruction);
+      if (kind === 'copy' && !isInstallInput(instruction, doc.instructions.slice(index + 1)))
+        copies.push(instruction);
       if (!isExpensive(kind) || instruction.keyword !== 'RUN') continue;
       const text = instruction.argumentsText;
       const before = copies.find(
