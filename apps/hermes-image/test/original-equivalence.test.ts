@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { composeImage } from '@image-layers/compose/compose';
-import { appDir, parseDockerfileText } from '@image-layers/testing';
+import { appDir, fragmentsOnly, parseDockerfileText } from '@image-layers/testing';
 
 // The composed Dockerfile against the facts of the original hermes Dockerfile (EnterOS-AI/
 // enteros-workspace-template-hermes at 7500d4a, written out here rather than copied: the packages, pins, users,
@@ -10,7 +10,8 @@ import { appDir, parseDockerfileText } from '@image-layers/testing';
 
 const app = appDir('hermes-image');
 // The machinery's Dockerfile model of the composed text (instructions with keyword and argument text).
-const composed = parseDockerfileText(composeImage(app).dockerfile).model;
+const composedImage = composeImage(app);
+const composed = parseDockerfileText(composedImage.dockerfile).model;
 const words = (text: string) => text.replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean);
 const argDefault = (name: string) =>
   composed
@@ -108,7 +109,13 @@ describe('the composed hermes image has the effects of the original Dockerfile',
       '--force-reinstall': 'agent in /home/agent',
       'prebake-mgmt-mcp.sh': 'agent in /home/agent',
     });
-    expect(switches.slice(-4)).toEqual(['USER agent', 'WORKDIR /home/agent', 'USER root', 'WORKDIR /app']);
+    // The fragments' own switches end as the original's; the composer writes WORKDIR back for the files that cache
+    // order moves after them (compose/cache-order.ts), and the image ends where the original does: root in /app.
+    const own = fragmentsOnly(composedImage.dockerfile, composedImage.provenance)
+      .model.instructions.filter((instruction) => ['USER', 'WORKDIR'].includes(instruction.keyword))
+      .map((instruction) => `${instruction.keyword} ${instruction.argumentsText.trim()}`);
+    expect(own.slice(-4)).toEqual(['USER agent', 'WORKDIR /home/agent', 'USER root', 'WORKDIR /app']);
+    expect([user, workdir]).toEqual(['root', '/app']);
     expect(switches).toContain('WORKDIR /app');
   });
 

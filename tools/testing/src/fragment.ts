@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
 import { parseDockerfile, type DockerfileModel } from '@image-layers/manifest/dockerfile-model';
+import { isComposerLine, rangeHolds, type SourceMappedRange } from '@image-layers/manifest/line-index';
 import { loadLayer } from '@image-layers/manifest/load';
 import type { LayerManifest } from '@image-layers/manifest/schema';
 import { layerDir } from '@image-layers/support/workspace';
@@ -17,6 +18,19 @@ export interface DockerfileUnderTest {
   all(keyword: string): Instruction[];
   /** The argument text of each instruction with that keyword, comments inside a RUN removed. */
   bodies(keyword: string): string[];
+}
+
+/**
+ * A composed Dockerfile with the lines the composer wrote itself (the USER and WORKDIR it writes back for cache
+ * order, compose/cache-order.ts) turned into comments, line for line: what the fragments themselves say, for a
+ * test that compares their switches with an original's.
+ */
+export function fragmentsOnly(text: string, provenance: SourceMappedRange[]): DockerfileUnderTest {
+  const lines = text.split('\n').map((line, index) => {
+    const block = provenance.find((range) => rangeHolds(range, index));
+    return block && isComposerLine(block, index) && !line.startsWith('#') ? `# (composer) ${line}` : line;
+  });
+  return parseDockerfileText(lines.join('\n'));
 }
 
 /** Parses a Dockerfile fragment with the Dockerfile model the composer and linter use. */
