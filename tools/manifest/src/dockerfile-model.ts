@@ -1,24 +1,4 @@
-import {
-  DockerfileParser,
-  Instruction as AstInstruction,
-  type Argument,
-  type Flag,
-  type From,
-  type Instruction,
-} from 'dockerfile-ast';
-
-// dockerfile-ast splits an instruction's text into arguments anew on every getArguments() (and getVariables(),
-// getArgumentsContent()), and dockerfile-utils' validator and this model ask many times per instruction: it was
-// the largest part of a compose. A parsed instruction never changes, so each one's split is made once; callers
-// get a copy of the list (dockerfile-ast itself writes into the list it gets back).
-const astInstruction = AstInstruction.prototype as unknown as { getRawArguments(this: object): Argument[] };
-const splitArguments = astInstruction.getRawArguments;
-const splitOnce = new WeakMap<object, Argument[]>();
-astInstruction.getRawArguments = function (this: object): Argument[] {
-  let args = splitOnce.get(this);
-  if (!args) splitOnce.set(this, (args = splitArguments.call(this)));
-  return args.slice();
-};
+import { DockerfileParser, type Argument, type Flag, type From, type Instruction } from 'dockerfile-ast';
 
 // The one Dockerfile model of the machinery: the text is parsed here, once, by dockerfile-ast, and read into
 // typed instructions (keyword, arguments, flags, spans, heredocs, ONBUILD triggers, stages). The composer, the
