@@ -89,7 +89,9 @@ class Turns(GeminiTestCase):
         executor = await self.executor()
         os.environ["GEMINI_STANDIN_MODE"] = "hang"
         turn = asyncio.ensure_future(run_turn(executor))
-        await wait_until(self.record.exists)
+        # Cancel once the stand-in is in its hang, its tool started and recorded: cancelled before that, on a
+        # loaded machine, there was no child to prove gone and the test erred instead.
+        await wait_until(self.record.with_name("gemini.child").exists)
         pid = int(self.recorded()["pid"][0])
         self.assertTrue(alive(pid))
         await executor.cancel(None, None)
