@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test, type TestContext } from 'vitest';
 import { makeFixtureWorkspace, type FixtureFile } from '@image-layers/testing/fixture-workspace';
@@ -92,5 +92,10 @@ describe('explain --since, against a real git repository', () => {
     await expect(explainSince(root, images, 'no-such-ref')).rejects.toMatchObject({
       code: 'explain-git-failed',
     });
+    // An option where the ref goes is refused before git reads it (git diff --output= would write a file).
+    await expect(explainSince(root, images, `--output=${join(root, 'written')}`)).rejects.toMatchObject({
+      code: 'explain-bad-ref',
+    });
+    expect(existsSync(join(root, 'written'))).toBe(false);
   });
 });

@@ -227,6 +227,15 @@ function composeOrError(dir: string): ComposedImage | ImageLayersError | ImageLa
 /** What re-runs in each image since `ref`: the images composed from both trees, their steps compared. */
 export async function explainSince(root: string, imageDirs: string[], ref: string): Promise<Explanation> {
   await loadShellParser();
+  // The ref goes to git as an argument: one that starts with "-" would be read as an option (git diff
+  // --output=<file> writes a file), so it is refused before git sees it.
+  if (ref.startsWith('-') || ref.trim() === '')
+    throw new ImageLayersError({
+      code: 'explain-bad-ref',
+      location: { file: root },
+      message: `--since "${ref}" is not a git ref`,
+      fix: 'name a commit, branch or tag of this repository (git log --oneline shows them)',
+    });
   git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   const changed = changedSince(root, ref);
   const notes: string[] = [];
