@@ -74,6 +74,7 @@ async function imageTest(layerName: string) {
       passed: number;
       failed: number;
       skipped: string[];
+      failures: string[];
       runners: { runner: string }[];
     },
   };
@@ -89,6 +90,7 @@ describe('an image test, built and asserted for real', () => {
       skipped: [
         'build step not run: os: the download (needs unreachable.example, which this machine cannot reach; built with DOWNLOAD=false)',
       ],
+      failures: ['image test > /usr/local/bin/hello: 0755: mode: expected 0755, found 0750'],
       runners: [{ runner: 'image' }],
     });
     expect(output).toContain(
@@ -108,6 +110,7 @@ describe('an image test, built and asserted for real', () => {
     const { exitCode, report } = await imageTest('broken');
     expect(exitCode).toBe(1);
     expect(report).toMatchObject({ passed: 0, failed: 3 });
+    expect(report.failures).toContain('image test > not run: the build failed (2 times)');
     expect(output).toContain('the step fails');
     expect(output).toContain('✗ not run: the build failed (2 checks)');
     expect(output).toMatch(/packages\/broken image test: 0 passed, 3 failed, 1 skipped \(/);
@@ -132,6 +135,10 @@ describe('without an engine', () => {
       // The build and the three assertions of hello's image-test.json.
       expect(report).toMatchObject({ passed: 0, failed: 4 });
       expect(report.skipped).toHaveLength(1);
+      expect(report.failures).toEqual([
+        expect.stringMatching(/^image test > builds on the local base: no Docker engine for image tests/),
+        'image test > not run: no engine (3 times)',
+      ]);
       expect(output).toContain('no Docker engine for image tests at unix:///nonexistent/docker.sock');
       expect(output).toContain('✗ not run: no engine (3 checks)');
     } finally {

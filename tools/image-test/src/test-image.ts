@@ -147,6 +147,17 @@ function notRun(count: number, why: string): AssertionResult[] {
   return Array.from({ length: count }, () => ({ name: `not run: ${why}`, passed: false }));
 }
 
+/** The failed results for `npm test`'s closing lines: a run of identical ones as one name with its count. */
+function failureNames(results: AssertionResult[]): string[] {
+  const counts = new Map<string, number>();
+  for (const result of results) {
+    if (result.passed) continue;
+    const name = `image test > ${result.name}${result.detail ? `: ${result.detail.split('\n')[0]!.slice(0, 200)}` : ''}`;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].map(([name, count]) => (count > 1 ? `${name} (${count} times)` : name));
+}
+
 /** One line a result; a run of identical not-run results as one line with its count. */
 function printResults(results: AssertionResult[], say: (line: string) => void): void {
   for (let index = 0; index < results.length;) {
@@ -224,14 +235,16 @@ function writeReport(
   project: string,
   passed: number,
   failed: number,
-  skipped: string[] = [],
+  skipped: string[],
+  failures: string[],
 ): void {
   const report: TestReport = {
     project,
     passed,
     failed,
     skipped,
-    runners: [{ runner: 'image', passed, failed, skipped, exitCode: failed === 0 ? 0 : 1 }],
+    failures,
+    runners: [{ runner: 'image', passed, failed, skipped, failures, exitCode: failed === 0 ? 0 : 1 }],
   };
   mkdirSync(dirname(reportFile), { recursive: true });
   writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
@@ -279,7 +292,7 @@ export async function runImageTest(root: string, projectDir: string, reportFile:
       else if (error instanceof ImageLayersError || error instanceof ImageLayersErrors)
         process.stderr.write(`${error.format(root)}\n`);
       else throw error;
-      writeReport(reportFile, project, 0, 1);
+      writeReport(reportFile, project, 0, 1, [], [`image test: ${error.message.split('\n')[0]}`]);
       return 1;
     }
   }
@@ -289,7 +302,7 @@ export async function runImageTest(root: string, projectDir: string, reportFile:
   // A build step left out for lack of its host is neither a pass nor a failure: it is a skip, named in the
   // closing line of `npm test` so nobody reads the count as covering it.
   const skipped = plan.notRun.map((step) => `build step not run: ${step.unit}: ${step.step} (${step.how})`);
-  writeReport(reportFile, project, passed, failed, skipped);
+  writeReport(reportFile, project, passed, failed, skipped, failureNames(results));
   say(
     `${project} image test: ${closingLine(passed, failed, skipped.length)} (${Math.round((Date.now() - started) / 1000)} s)`,
   );

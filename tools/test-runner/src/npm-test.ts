@@ -38,7 +38,7 @@ export function runAllTests(root: string, extraNxArgs: string[]): number {
 }
 
 /**
- * The end of `npm test`: every skip named on its own line, then `N passed, N failed` (`, N skipped` when
+ * The end of `npm test`: every skip named on its own line, then every failure, then `N passed, N failed` (`, N skipped` when
  * something did not run), summed over the reports in `reportsDir`. `nxSucceeded` false with no failure counted
  * (a failed build, a crashed runner) still counts one failure: that run must not look green.
  */
@@ -58,8 +58,17 @@ export function summarizeReports(
   const skipped = reports.flatMap((report) =>
     (report.skipped ?? []).map((skip) => `${report.project}: ${skip}`),
   );
+  // Failures last, right above the count: the end of a long log is what CI shows.
+  const failures = reports.flatMap((report) =>
+    (report.failures ?? []).map((failure) => `${report.project}: ${failure}`),
+  );
+  if (!nxSucceeded && failures.length === 0)
+    failures.push(
+      'a build, typecheck, lint, docs or check target (they write no test report): Nx lists it above as a failed task',
+    );
   const text = [
     ...skipped.map((skip) => `skipped: ${skip}`),
+    ...failures.map((failure) => `failed: ${failure}`),
     closingLine(passed, failed, skipped.length),
   ].join('\n');
   return { text: `${text}\n`, exitCode: nxSucceeded && failed === 0 ? 0 : 1 };

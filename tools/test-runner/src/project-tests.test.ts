@@ -55,6 +55,9 @@ class T(unittest.TestCase):
     );
     const { exitCode, output, report } = await runTests('packages/py');
     expect(report).toMatchObject({ passed: 1, failed: 5, skipped: [] });
+    expect(report.failures).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `test_subtests.T.test_five_failing_subtests (i=${i})`),
+    );
     expect(output).toContain('packages/py: 1 passed, 5 failed\n');
     expect(exitCode).toBe(1);
   });
@@ -110,6 +113,10 @@ class T(unittest.TestCase):
       passed: 1,
       failed: 2,
       skipped: ['test_expectations.T.test_platform: needs the platform'],
+      failures: [
+        'test_expectations.T.test_bug_fixed_meanwhile: passed, but is marked expectedFailure',
+        'test_expectations.T.test_errors: RuntimeError',
+      ],
     });
     expect(output).toContain('skipped: test_expectations.T.test_platform: needs the platform\n');
     expect(output).toContain('packages/py: 1 passed, 2 failed, 1 skipped\n');
@@ -161,6 +168,7 @@ it.todo('is to do');
         'packages/ts/test/a.test.ts > is skipped: skipped',
         'packages/ts/test/a.test.ts > is to do: todo',
       ],
+      failures: ['packages/ts/test/a.test.ts > fails'],
     });
     expect(output).toContain('packages/ts: 1 passed, 1 failed, 2 skipped\n');
     expect(exitCode).toBe(1);
@@ -176,6 +184,19 @@ it('asserts nothing', () => {});
     );
     const { exitCode, report } = await runTests('packages/ts');
     expect(report).toMatchObject({ passed: 1, failed: 1 });
+    expect(exitCode).toBe(1);
+  });
+
+  it('names a test file that fails before any test runs, with its error', async () => {
+    write(
+      'packages/ts/test/a.test.ts',
+      `import { expect, it } from 'vitest';\nit('passes', () => expect(1).toBe(1));\n`,
+    );
+    write('packages/ts/test/b.test.ts', `throw new Error('module b cannot load');\n`);
+    const { exitCode, report } = await runTests('packages/ts');
+    expect(report.failures).toEqual([
+      expect.stringMatching(/^packages\/ts\/test\/b\.test\.ts: .*module b cannot load/),
+    ]);
     expect(exitCode).toBe(1);
   });
 });
@@ -237,8 +258,41 @@ describe("npm test's closing line", () => {
     });
   });
 
-  it('counts one failure when Nx failed but no report counted one', () => {
+  it('names each failure right above the count, after the skips', () => {
+    const dir = reports(
+      {
+        project: 'a',
+        passed: 3,
+        failed: 1,
+        skipped: ['x: not here'],
+        failures: ['t.test.ts > breaks'],
+        runners: [],
+      },
+      {
+        project: 'b',
+        passed: 2,
+        failed: 1,
+        failures: ['image test > builds on the local base: exit 1'],
+        runners: [],
+      },
+    );
+    expect(summarizeReports(dir, false)).toEqual({
+      text:
+        'skipped: a: x: not here\n' +
+        'failed: a: t.test.ts > breaks\n' +
+        'failed: b: image test > builds on the local base: exit 1\n' +
+        '5 passed, 2 failed, 1 skipped\n',
+      exitCode: 1,
+    });
+  });
+
+  it('counts and names one failure when Nx failed but no report counted one', () => {
     const dir = reports({ project: 'a', passed: 3, failed: 0, runners: [] });
-    expect(summarizeReports(dir, false)).toEqual({ text: '3 passed, 1 failed\n', exitCode: 1 });
+    expect(summarizeReports(dir, false)).toEqual({
+      text:
+        'failed: a build, typecheck, lint, docs or check target (they write no test report): Nx lists it above as a failed task\n' +
+        '3 passed, 1 failed\n',
+      exitCode: 1,
+    });
   });
 });

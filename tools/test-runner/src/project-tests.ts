@@ -11,11 +11,17 @@ export interface TestReport {
   failed: number;
   /** What did not run, one line each (`file > test: reason`), so the closing line can name every skip. */
   skipped?: string[];
+  /**
+   * What failed, one line each (`file > test`), so the end of `npm test` names every failure: CI shows a reader
+   * the tail of a long log, where the runners' own reports have scrolled away.
+   */
+  failures?: string[];
   runners: {
     runner: 'vitest' | 'python' | 'image';
     passed: number;
     failed: number;
     skipped?: string[];
+    failures?: string[];
     exitCode: number;
   }[];
 }
@@ -50,7 +56,12 @@ function runVitest(root: string, projectDir: string): TestReport['runners'][numb
       ? (JSON.parse(readFileSync(reportFile, 'utf8')) as {
           numPassedTests: number;
           numFailedTests: number;
-          testResults: { name: string; assertionResults: { fullName: string; status: string }[] }[];
+          testResults: {
+            name: string;
+            status: string;
+            message?: string;
+            assertionResults: { fullName: string; status: string }[];
+          }[];
         })
       : undefined;
     // Skipped and todo tests are neither passed nor failed: they are counted as skipped and named, so the
@@ -60,17 +71,32 @@ function runVitest(root: string, projectDir: string): TestReport['runners'][numb
         .filter((test) => test.status !== 'passed' && test.status !== 'failed')
         .map((test) => `${relative(root, file.name)} > ${test.fullName}: ${test.status}`),
     );
+    // A file that failed without a failing test (it did not load, a hook threw) is named with vitest's message.
+    const failures = counts
+      ? counts.testResults.flatMap((file) => {
+          const failedTests = file.assertionResults
+            .filter((test) => test.status === 'failed')
+            .map((test) => `${relative(root, file.name)} > ${test.fullName}`);
+          if (failedTests.length > 0 || file.status !== 'failed') return failedTests;
+          return [`${relative(root, file.name)}: ${firstLine(file.message) || 'failed outside its tests'}`];
+        })
+      : [`${relative(root, projectDir)}: vitest wrote no report (exit ${run.status ?? run.signal})`];
     const failed = counts ? counts.numFailedTests : 1;
     return {
       runner: 'vitest',
       passed: counts?.numPassedTests ?? 0,
       failed,
       skipped,
+      failures,
       exitCode: run.status ?? 1,
     };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').trim().split('\n')[0] ?? '';
 }
 
 function runPython(testDir: string): TestReport['runners'][number] {
@@ -92,8 +118,14 @@ function runPython(testDir: string): TestReport['runners'][number] {
           passed: number;
           failed: number;
           skipped: string[];
+          failures: string[];
         })
-      : { passed: 0, failed: 1, skipped: [] };
+      : {
+          passed: 0,
+          failed: 1,
+          skipped: [],
+          failures: [`${testDir}: the Python runner wrote no report (exit ${run.status ?? run.signal})`],
+        };
     return { runner: 'python', ...counts, exitCode: run.status ?? 1 };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -123,7 +155,13 @@ export function runProjectTests(root: string, projectDir: string, reportFile: st
       );
     }
     mkdirSync(dirname(reportFile), { recursive: true });
-    const report: TestReport = { project, passed: 0, failed: misnamed.length, runners: [] };
+    const report: TestReport = {
+      project,
+      passed: 0,
+      failed: misnamed.length,
+      failures: misnamed.map((file) => `${relative(root, file)}: not a test name this runner collects`),
+      runners: [],
+    };
     writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
     return 1;
   }
@@ -140,6 +178,7 @@ export function runProjectTests(root: string, projectDir: string, reportFile: st
     passed: runners.reduce((sum, runner) => sum + runner.passed, 0),
     failed: runners.reduce((sum, runner) => sum + runner.failed, 0),
     skipped: runners.flatMap((runner) => runner.skipped ?? []),
+    failures: runners.flatMap((runner) => runner.failures ?? []),
     runners,
   };
   mkdirSync(dirname(reportFile), { recursive: true });

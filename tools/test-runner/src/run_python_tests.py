@@ -23,6 +23,7 @@ class CountingResult(unittest.TextTestResult):
         self.outcomes = {}  # test id -> "passed" | "failed"
         self.subtest_outcomes = {}  # test id -> list of "passed" | "failed"
         self.skipped_names = []
+        self.failed_names = []  # named at the end of `npm test`, where CI's reader looks
 
     def _set(self, test, outcome):
         # A test that passed its body but failed in tearDown is reported twice: the failure wins.
@@ -36,11 +37,13 @@ class CountingResult(unittest.TextTestResult):
     def addFailure(self, test, err):
         super().addFailure(test, err)
         self._set(test, "failed")
+        self.failed_names.append(test.id())
 
     def addError(self, test, err):
         super().addError(test, err)
         # setUpClass / setUpModule errors arrive as a _ErrorHolder without subtests: one failure each.
         self._set(test, "failed")
+        self.failed_names.append(f"{test.id()}: {err[0].__name__}")
 
     def addExpectedFailure(self, test, err):
         super().addExpectedFailure(test, err)
@@ -49,6 +52,7 @@ class CountingResult(unittest.TextTestResult):
     def addUnexpectedSuccess(self, test):
         super().addUnexpectedSuccess(test)
         self._set(test, "failed")
+        self.failed_names.append(f"{test.id()}: passed, but is marked expectedFailure")
 
     def addSkip(self, test, reason):
         super().addSkip(test, reason)
@@ -58,6 +62,8 @@ class CountingResult(unittest.TextTestResult):
     def addSubTest(self, test, subtest, err):
         super().addSubTest(test, subtest, err)
         self.subtest_outcomes.setdefault(test.id(), []).append("passed" if err is None else "failed")
+        if err is not None:
+            self.failed_names.append(subtest.id())
 
     def counts(self):
         passed = failed = 0
@@ -90,7 +96,9 @@ def main() -> int:
     passed, failed = result.counts()
     skipped = result.skipped_names
     with open(report, "w", encoding="utf-8") as out:
-        json.dump({"passed": passed, "failed": failed, "skipped": skipped}, out)
+        json.dump(
+            {"passed": passed, "failed": failed, "skipped": skipped, "failures": result.failed_names}, out
+        )
     return 0 if failed == 0 and passed + len(skipped) > 0 else 1
 
 
