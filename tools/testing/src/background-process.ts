@@ -14,6 +14,11 @@ export interface BackgroundProcess {
   stdout(): string;
   stderr(): string;
   signal(signal: NodeJS.Signals): void;
+  /**
+   * Sends `signal` from inside the handler of the first standard-error chunk, before the test's next poll
+   * could: for the window just after a script's first log line.
+   */
+  signalOnFirstStderr(signal: NodeJS.Signals): void;
   /** Resolves when the process has exited; rejects after `timeoutMs` while it still runs. */
   exited(timeoutMs?: number): Promise<ProcessExit>;
   /** For afterEach: SIGKILL to its whole process group, then wait for the exit. */
@@ -45,7 +50,12 @@ export function startBackgroundProcess(
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  let onFirstStderr: (() => void) | undefined;
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+    onFirstStderr?.();
+    onFirstStderr = undefined;
+  });
   // 'close' comes after the exit and the end of its output: all it wrote has been read.
   const exit = new Promise<ProcessExit>((resolve) =>
     child.on('close', (exitCode, signal) => resolve({ exitCode, signal })),
@@ -58,6 +68,10 @@ export function startBackgroundProcess(
     stdout: () => stdout,
     stderr: () => stderr,
     signal: (signal) => void child.kill(signal),
+    signalOnFirstStderr: (signal) => {
+      if (stderr !== '') child.kill(signal);
+      else onFirstStderr = () => void child.kill(signal);
+    },
     exited: (timeoutMs = 10_000) => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {

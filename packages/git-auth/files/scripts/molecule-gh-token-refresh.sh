@@ -44,24 +44,23 @@ initial_delay=$(seconds_setting TOKEN_REFRESH_INITIAL_DELAY_SEC 60 0 3000)
 helper_timeout=$(seconds_setting TOKEN_REFRESH_HELPER_TIMEOUT_SEC 120 1 600)
 
 # Sleeps and helper runs happen in background jobs awaited with `wait`, so SIGTERM is handled at once
-# instead of after the current sleep or helper run.
-child=
+# instead of after the current sleep or helper run. The trap ends whatever job bash still runs: it runs
+# between commands, so a SIGTERM that lands just after `sleep &` forks comes before any `child=$!` could.
 stop() {
   log "stopping on SIGTERM"
-  # The job may have ended a moment ago; that is not an error.
-  if [[ -n $child ]]; then
-    kill "$child" 2>/dev/null || :
-  fi
+  local job
+  for job in $(jobs -p); do
+    # The job may have ended a moment ago; that is not an error.
+    kill "$job" 2>/dev/null || :
+  done
   exit 0
 }
 trap stop TERM
 
 pause() {
   sleep "$1" &
-  child=$!
   # A sleep has nothing to report; a SIGTERM during it is handled by the trap.
-  wait "$child" || :
-  child=
+  wait "$!" || :
 }
 
 # The helper's output is discarded: it may print the token. timeout ends it, and whatever it started, after
@@ -70,10 +69,8 @@ pause() {
 refresh() {
   local status=0 next
   timeout --kill-after=5 "$helper_timeout" "$helper" _refresh_gh </dev/null >/dev/null 2>&1 &
-  child=$!
   # bash would report a job ended by SIGKILL on standard error in a line of its own; the attempt line says it.
-  wait "$child" 2>/dev/null || status=$?
-  child=
+  wait "$!" 2>/dev/null || status=$?
   # Jitter spreads dozens of containers' requests to the platform over time.
   next=$((interval + RANDOM % (jitter + 1)))
   if ((status == 0)); then
