@@ -18,6 +18,18 @@ RUN if [ "${PIP_TOOLING_UPGRADE}" = true ]; then \
         && pip install --no-cache-dir --upgrade --no-index --find-links "${tooling}" pip setuptools wheel \
         && rm -rf "${tooling}"; \
     fi
+# The runtime's source first, the requirements after it: the legacy builder commits each ARG as a step, so a
+# new requirement re-runs from its own ARG on, not from the runtime source's.
+# How the runtime arrives. index: one pip solve of requirements.txt and PYTHON_PACKAGES over PIP_INDEX_URL and
+# PIP_EXTRA_INDEX_URL, then the exact RUNTIME_VERSION over it (claude-code's, langgraph's, gemini-cli's pattern).
+# private-wheel (codex's, hermes's, openclaw's): the runtime alone is downloaded as a wheel from
+# MOLECULE_RUNTIME_INDEX, without its dependencies, then that file and PYTHON_PACKAGES are installed from
+# PIP_INDEX_URL alone. pip takes the highest version a name has on any index it reads, so in one solve over both a
+# name published on the private index could replace a public dependency, and a public namesake of the runtime
+# could replace the runtime; split, neither can. --isolated makes pip ignore its environment and configuration, so
+# no index from PIP_* variables or pip.conf joins either half.
+ARG RUNTIME_SOURCE=index
+ARG MOLECULE_RUNTIME_INDEX=https://git.moleculesai.app/api/packages/molecule-ai/pypi/simple/
 # The runtime's pip name: molecule-ai-workspace-runtime is claude-code's; the sibling templates install its
 # current name, molecules-workspace-runtime. RUNTIME_MIN_VERSION is the floor requirements.txt asks for.
 ARG RUNTIME_DISTRIBUTION=molecule-ai-workspace-runtime
@@ -31,16 +43,6 @@ ARG RUNTIME_VERSION=
 # The composer fills PYTHON_PACKAGES with what the image's layers declare; one pip resolve for all of them.
 # It is left unquoted on purpose: a space-separated list of requirements, each without spaces.
 ARG PYTHON_PACKAGES=
-# How the runtime arrives. index: one pip solve of requirements.txt and PYTHON_PACKAGES over PIP_INDEX_URL and
-# PIP_EXTRA_INDEX_URL, then the exact RUNTIME_VERSION over it (claude-code's, langgraph's, gemini-cli's pattern).
-# private-wheel (codex's, hermes's, openclaw's): the runtime alone is downloaded as a wheel from
-# MOLECULE_RUNTIME_INDEX, without its dependencies, then that file and PYTHON_PACKAGES are installed from
-# PIP_INDEX_URL alone. pip takes the highest version a name has on any index it reads, so in one solve over both a
-# name published on the private index could replace a public dependency, and a public namesake of the runtime
-# could replace the runtime; split, neither can. --isolated makes pip ignore its environment and configuration, so
-# no index from PIP_* variables or pip.conf joins either half.
-ARG RUNTIME_SOURCE=index
-ARG MOLECULE_RUNTIME_INDEX=https://git.moleculesai.app/api/packages/molecule-ai/pypi/simple/
 # hadolint ignore=DL3013 # the runtime is pinned by requirements.txt or RUNTIME_VERSION (one wheel file); PYTHON_PACKAGES are the layers' own requirements.
 RUN case "${RUNTIME_SOURCE}" in \
     index) \

@@ -120,11 +120,15 @@ describe('the composed Dockerfile has every effect of the original', () => {
     expect(readFileSync(layerFile('t4-escalation', 'sudoers.d/agent-t4'), 'utf8')).toBe(
       'agent ALL=(ALL) NOPASSWD:ALL\n',
     );
+    // The drop-in enters through /tmp/ as the RUN's input and is installed 0440 there (README 8).
     expect(
-      composedImage.contextFiles.find((file) => file.destination === '/etc/sudoers.d/agent-t4'),
+      composedImage.contextFiles.find((file) => file.destination === '/tmp/t4-escalation/agent-t4'),
     ).toBeDefined();
+    expect(seedT4).toContain('chmod 0440 /etc/sudoers.d/agent-t4');
+    expect(composedT4).toContain(
+      'install -D -m 0440 -o root -g root /tmp/t4-escalation/agent-t4 /etc/sudoers.d/agent-t4',
+    );
     for (const step of [
-      'chmod 0440 /etc/sudoers.d/agent-t4',
       'visudo -cf /etc/sudoers.d/agent-t4',
       'groupadd -f docker',
       'usermod -aG docker agent',
@@ -210,14 +214,14 @@ describe('the composed Dockerfile has every effect of the original', () => {
 
   test('every file at the same path, executable where the original makes it so', () => {
     // /app/requirements.txt is written by python-runtime's RUN from its options (README 10), not copied. Beside the
-    // seed's files: the sudoers drop-in (a file, README 8), the entrypoint's helpers and the hooks that replaced
+    // seed's files: the sudoers drop-in (a file the RUN installs from /tmp/, README 8), the entrypoint's helpers and the hooks that replaced
     // the seed's entrypoint.sh steps (README 11), and node-runtime's registry install script, removed by the RUN
     // after its COPY (README 15).
     expect(copyDestinations(composed.instructions)).toEqual(
       copyDestinations(seed.instructions)
         .filter((path) => path !== '/app/requirements.txt')
         .concat(
-          '/etc/sudoers.d/agent-t4',
+          '/tmp/t4-escalation/agent-t4',
           '/app/molecule_adapter_core.py',
           '/entrypoint.d/lib.sh',
           '/entrypoint.d/root/50-claude-home.sh',
@@ -289,19 +293,19 @@ describe('the composed Dockerfile has every effect of the original', () => {
         .sort((a, b) => a.at - b.at)
         .map((effect) => effect.name);
     expect(order(seed)).toEqual(effects.map(([name]) => name));
-    // Cache order (README 2): every layer's files come after every layer's install steps, so t4-escalation's
-    // sudoers drop-in and its visudo check come after pip, and the adapter and its ENV, the image's own fragment,
-    // after git-auth's scripts. No step reads what another of these puts in place, so no effect changes.
+    // Cache order (README 2): every layer's files come after every layer's install steps, and the image config
+    // before the files, so the adapter's ENV comes before its COPY. No step reads what another of these puts in
+    // place, so no effect changes.
     expect(order(composed)).toEqual([
       'base',
       'packages',
       'user',
+      'sudo',
       'workdir',
       'pip',
-      'sudo',
-      'scripts',
-      'adapter',
       'env',
+      'adapter',
+      'scripts',
     ]);
   });
 

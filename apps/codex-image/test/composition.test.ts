@@ -17,20 +17,22 @@ const argLine = (name: string) =>
 const lineOf = (pattern: RegExp) => composed.dockerfile.split('\n').findIndex((line) => pattern.test(line));
 
 describe("the codex image composes the shared layers with codex's options", () => {
-  test("the layers' install steps in build order, then their files in the same order (cache order), each with its provenance", () => {
+  test("the layers' install steps in build order, then their image config, then their files in the originals' order (cache order), each with its provenance", () => {
     expect(composed.provenance.map((block) => `${block.unit}: ${block.part}`)).toEqual([
       'base-os: install',
       'node-runtime: install',
       'agent-user: install',
+      't4-escalation: install',
       'python-runtime: install',
       'mcp-prebake: install',
       'entrypoint: install',
       'agent-cli: install',
-      't4-escalation: files',
-      'adapter-core: files',
-      'entrypoint: files',
-      'git-auth: files',
+      'entrypoint: config',
+      'codex-image: config',
       'codex-image: files',
+      'adapter-core: files',
+      'git-auth: files',
+      'entrypoint: files',
     ]);
   });
 

@@ -13,20 +13,23 @@ const commands = fragment
   .filter(Boolean);
 
 describe('the t4-escalation fragment', () => {
-  it('copies the drop-in from its files to /etc/sudoers.d/agent-t4', () => {
-    expect(fragment.bodies('COPY')).toEqual(['sudoers.d/agent-t4 /etc/sudoers.d/agent-t4']);
+  it("copies the drop-in from its files into /tmp/ as the RUN's input, which removes it", () => {
+    expect(fragment.bodies('COPY')).toEqual(['sudoers.d/agent-t4 /tmp/t4-escalation/agent-t4']);
+    expect(commands).toContain('rm -rf /tmp/t4-escalation');
   });
 
   it('runs its steps under `set -e`, so a failed check fails the build', () => {
     expect(commands[0]).toMatch(/^set -[a-z]*e[a-z]*$/);
   });
 
-  it('makes the drop-in mode 0440, then validates it with visudo -cf, at build time', () => {
-    const chmod = commands.indexOf('chmod 0440 /etc/sudoers.d/agent-t4');
+  it("installs the drop-in root's and mode 0440, then validates it with visudo -cf, at build time", () => {
+    const install = commands.indexOf(
+      'install -D -m 0440 -o root -g root /tmp/t4-escalation/agent-t4 /etc/sudoers.d/agent-t4',
+    );
     const visudo = commands.indexOf('visudo -cf /etc/sudoers.d/agent-t4');
 
-    expect(chmod).toBeGreaterThan(0);
-    expect(visudo).toBeGreaterThan(chmod);
+    expect(install).toBeGreaterThan(0);
+    expect(visudo).toBeGreaterThan(install);
   });
 
   it('creates the docker group when absent and adds agent to it, keeping its other groups', () => {

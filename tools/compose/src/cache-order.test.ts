@@ -60,6 +60,7 @@ describe('cache order', () => {
       ['cli', 'install', 0, 0],
       ['tools', 'files', 1, 0],
       ['img', 'files', 0, 0],
+      ['img', 'config', 1, 0],
     ]);
   });
 
@@ -72,19 +73,105 @@ describe('cache order', () => {
       'COPY bin/hello /tmp/tools/install.sh',
       'RUN sh /tmp/tools/install.sh && rm -rf /tmp/tools',
       'RUN npm install -g some-cli@1.0.0',
-      'COPY bin/hello /usr/local/bin/hello',
-      'COPY start.sh /start.sh',
       'ENTRYPOINT ["/start.sh"]',
+      'COPY start.sh /start.sh',
+      'COPY bin/hello /usr/local/bin/hello',
     ]);
     // Into /tmp/ but read by no RUN of the fragment: a file like any other, in the files part.
     const unread = compose(context, {
       'packages/tools/layer.Dockerfile': 'RUN true\nCOPY bin/hello /tmp/hello\n',
     });
-    expect(instructions(unread.composed().dockerfile).slice(5, 8)).toEqual([
+    expect(instructions(unread.composed().dockerfile).slice(5)).toEqual([
       'RUN true',
       'RUN npm install -g some-cli@1.0.0',
+      'ENTRYPOINT ["/start.sh"]',
+      'COPY start.sh /start.sh',
       'COPY bin/hello /tmp/hello',
     ]);
+  });
+
+  test('the config a fragment sets after its last COPY goes before every COPY, in image.json order, so an edited file re-runs COPYs alone', (context) => {
+    const { composed } = compose(context, {
+      'packages/tools/layer.Dockerfile':
+        'RUN apt-get install -y jq\nCOPY bin/hello /usr/local/bin/hello\n# where it looks\nARG HELLO_HOME=/srv\nENV HELLO_HOME=${HELLO_HOME}\nLABEL tool=hello\n',
+    });
+    const { dockerfile, provenance } = composed();
+    expect(instructions(dockerfile).slice(6)).toEqual([
+      'RUN npm install -g some-cli@1.0.0',
+      'ARG HELLO_HOME=/srv',
+      'ENV HELLO_HOME=${HELLO_HOME}',
+      'LABEL tool=hello',
+      'ENTRYPOINT ["/start.sh"]',
+      'COPY start.sh /start.sh',
+      'COPY bin/hello /usr/local/bin/hello',
+    ]);
+    expect(dockerfile).toContain(
+      '# ---- layer tools 1.0.0: image config, from packages/tools/layer.Dockerfile ----\n# where it looks\nARG HELLO_HOME',
+    );
+    expect(provenance.map(({ unit, part, sourceLine }) => [unit, part, sourceLine]).slice(4)).toEqual([
+      ['tools', 'config', 2],
+      ['img', 'config', 1],
+      ['img', 'files', 0],
+      ['tools', 'files', 1],
+    ]);
+  });
+
+  test("COPY-only files go in the originals' order: the image's own first, the entrypoint layer's last; image.json's where two write one path", (context) => {
+    const entry = {
+      'packages/entry/layer.json': layer('entry', { entrypoint: true }),
+      'packages/entry/layer.Dockerfile': 'COPY entry.sh /entry.sh\nENTRYPOINT ["/entry.sh"]\n',
+      'packages/entry/files/entry.sh': { text: '#!/bin/sh\nexec "$@"\n', mode: 0o755 },
+      'apps/img/image.Dockerfile': 'COPY start.sh /opt/start.sh\n',
+      'apps/img/image.json': JSON.stringify({
+        name: 'img',
+        description: 'd',
+        layers: ['base', 'user', 'entry', 'tools', 'cli'],
+      }),
+    };
+    const copies = (tools: string) =>
+      instructions(
+        compose(context, { ...entry, 'packages/tools/layer.Dockerfile': tools }).composed().dockerfile,
+      ).filter((line) => line.startsWith('COPY '));
+    expect(copies('COPY bin/hello /usr/local/bin/hello\n')).toEqual([
+      'COPY start.sh /opt/start.sh',
+      'COPY bin/hello /usr/local/bin/hello',
+      'COPY entry.sh /entry.sh',
+    ]);
+    // tools writes a path the image writes too: which one wins depends on the order, so image.json's stays.
+    expect(copies('COPY bin/hello /opt/start.sh\n')).toEqual([
+      'COPY entry.sh /entry.sh',
+      'COPY bin/hello /opt/start.sh',
+      'COPY start.sh /opt/start.sh',
+    ]);
+  });
+
+  test('config stays after its own files when moving it could change a step: a RUN after a COPY, a $ in a COPY, config between COPYs', (context) => {
+    const configAfterFiles = [
+      'COPY bin/hello /usr/local/bin/hello',
+      'ENV GREETING=hi',
+      'COPY start.sh /start.sh',
+      'ENTRYPOINT ["/start.sh"]',
+    ];
+    for (const tools of [
+      // A RUN in a files part would run with the hoisted ENV in its environment.
+      'RUN true\nCOPY bin/hello /usr/local/bin/hello\nRUN /usr/local/bin/hello\nENV GREETING=hi\n',
+      // The hoisted config could change what ${BIN} expands to.
+      'ARG BIN=/usr/local/bin\nCOPY bin/hello ${BIN}/hello\nENV GREETING=hi\n',
+      // ENV between two COPYs stays there; a later ENTRYPOINT moved above it would change their order.
+      'RUN true\nCOPY bin/hello /usr/local/bin/hello\nENV GREETING=hi\nCOPY bin/hello /usr/local/bin/hello2\n',
+    ]) {
+      const { dockerfile } = compose(context, { 'packages/tools/layer.Dockerfile': tools }).composed();
+      const steps = instructions(dockerfile);
+      const start = steps.findIndex((line) => line.startsWith('COPY bin/hello '));
+      expect(
+        steps.slice(start).filter((line) => !/hello2|RUN \/usr/.test(line)),
+        tools,
+      ).toEqual(
+        tools.includes('${BIN}')
+          ? ['COPY bin/hello ${BIN}/hello', ...configAfterFiles.slice(1)]
+          : configAfterFiles,
+      );
+    }
   });
 
   test('a moved part that runs commands starts in the USER and WORKDIR it was written for, and the image ends as in layer order', (context) => {

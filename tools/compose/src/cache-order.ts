@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { DockerfileInstruction } from '@image-layers/manifest/dockerfile-model';
 import { ImageLayersError } from '@image-layers/manifest/errors';
 import type { ParsedFragment } from './fragment';
@@ -12,8 +13,9 @@ import type { ParsedFragment } from './fragment';
 // A COPY into /tmp/ that a later RUN of the same fragment names is that step's input, not a file the image
 // ships (node-runtime's install script): it stays in the install part, since the installs after it (the agent
 // CLI's npm install) need what it installs. Editing such a file re-runs the install that reads it, as it must. The
-// composed Dockerfile has every install part, in image.json's order, then every files part, in the same order.
-// Layer order is kept within each phase, so what a layer requires of an earlier one's installs is still there;
+// composed Dockerfile has every install part, in image.json's order, then every config part (below), then every
+// files part, in image.json's order or, when they are COPYs alone, in the originals' (originalsFileOrder).
+// Layer order is kept within the install phase, so what a layer requires of an earlier one's installs is there;
 // what moves is a files part past the install parts of the units after it. Two things could change meaning:
 //
 // - USER and WORKDIR: a part ran in the state the fragments before it left. Where the state the part was written
@@ -22,9 +24,36 @@ import type { ParsedFragment } from './fragment';
 // - An install step that uses a path an earlier unit's files part COPYs would now run before the file is there:
 //   refused, with the fix.
 //
+// The image's config (ENV, ARG, ENTRYPOINT, LABEL, ...) that a fragment sets after its last COPY is its *config
+// part*. Such a step changes no file, yet the legacy builder commits it as a step of its own, and every one of them
+// after an edited file runs again (the seed's ENTRYPOINT after its last COPY). So when the files phase is COPYs
+// alone (no RUN it could change the environment of, no `$` whose expansion a hoisted ENV or ARG could change, no
+// config step between two COPYs whose order with a hoisted one would change), every config part goes between the
+// install phase and the files phase, in image.json's order: an edited file then re-runs COPYs only. Otherwise each
+// stays after its own files, as in layer order.
+//
 // The base image is taken to start as root in / (Docker's defaults; python:3.11-slim's).
 
-export type FragmentPart = 'install' | 'files';
+export type FragmentPart = 'install' | 'config' | 'files';
+
+/** How the composed Dockerfile's comments and messages name each part. */
+export const PART_NAMES: Record<FragmentPart, string> = {
+  install: 'install steps',
+  config: 'image config',
+  files: 'files',
+};
+
+/** Instructions that set the image's config and nothing on its file system: what a config part may hold. */
+const CONFIG_KEYWORDS = new Set([
+  'ENV',
+  'ARG',
+  'LABEL',
+  'ENTRYPOINT',
+  'CMD',
+  'EXPOSE',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+]);
 
 /** Lines [sourceLine, sourceLine + lines.length) of one fragment, after options were applied. */
 export interface FragmentSlice {
@@ -72,20 +101,36 @@ export function sliceFragment(fragment: ParsedFragment, text: string): FragmentS
     (instruction, index) =>
       isContextCopy(instruction) && !isInstallInput(instruction, instructions.slice(index + 1)),
   );
-  let cut = firstCopy?.line ?? lines.length;
-  while (cut > 0 && /^\s*#/.test(lines[cut - 1] ?? '')) cut--;
-  const install = instructions.filter((instruction) => instruction.line < cut);
   if (!firstCopy) return [{ part: 'install', sourceLine: 0, lines, instructions }];
-  if (install.length === 0) return [{ part: 'files', sourceLine: 0, lines, instructions }];
-  return [
-    { part: 'install', sourceLine: 0, lines: lines.slice(0, cut), instructions: install },
-    {
-      part: 'files',
-      sourceLine: cut,
-      lines: lines.slice(cut),
-      instructions: instructions.filter((instruction) => instruction.line >= cut),
-    },
+  // The config steps after the last instruction that is not one: the config part, when a COPY comes before it.
+  let configFrom = instructions.length;
+  while (configFrom > 0 && CONFIG_KEYWORDS.has(instructions[configFrom - 1]!.keyword)) configFrom--;
+  const cuts: { part: FragmentPart; line: number }[] = [
+    { part: 'install', line: 0 },
+    { part: 'files', line: withCommentsAbove(lines, firstCopy.line) },
   ];
+  if (configFrom < instructions.length && instructions[configFrom]!.line > firstCopy.line)
+    cuts.push({ part: 'config', line: withCommentsAbove(lines, instructions[configFrom]!.line) });
+  return cuts
+    .map(({ part, line }, index) => {
+      const end = cuts[index + 1]?.line ?? lines.length;
+      return {
+        part,
+        sourceLine: line,
+        lines: lines.slice(line, end),
+        instructions: instructions.filter(
+          (instruction) => instruction.line >= line && instruction.line < end,
+        ),
+      };
+    })
+    .filter((slice) => slice.instructions.length > 0);
+}
+
+/** The line where the comment lines directly above `line` start: they say what that step does and go with it. */
+function withCommentsAbove(lines: string[], line: number): number {
+  let cut = line;
+  while (cut > 0 && /^\s*#/.test(lines[cut - 1] ?? '')) cut--;
+  return cut;
 }
 
 function after(state: BuildState, instructions: DockerfileInstruction[]): BuildState {
@@ -157,23 +202,29 @@ export function cacheOrder<Unit extends { fragment: ParsedFragment; name: string
     }
   const finalState = state;
 
-  const installs = units.flatMap(({ unit, slices }) =>
-    slices.filter((slice) => slice.part === 'install').map((slice) => ({ unit, slice })),
-  );
-  const files = units.flatMap(({ unit, slices }) =>
-    slices.filter((slice) => slice.part === 'files').map((slice) => ({ unit, slice })),
-  );
+  const inPart = (part: FragmentPart) =>
+    units.flatMap(({ unit, slices }) =>
+      slices.filter((slice) => slice.part === part).map((slice) => ({ unit, slice })),
+    );
+  const installs = inPart('install');
+  const files = inPart('files');
+  // Without hoisting, a config part stays right after its own unit's files (as in layer order).
+  const filesThenConfig = hoistable(files.map(({ slice }) => slice))
+    ? [...inPart('config'), ...originalsFileOrder(files)]
+    : units.flatMap(({ unit, slices }) =>
+        slices.filter((slice) => slice.part !== 'install').map((slice) => ({ unit, slice })),
+      );
   const errors = filesUsedTooEarly(units);
 
   state = BASE_STATE;
   const slices: OrderedSlice<Unit>[] = [];
-  for (const { unit, slice } of [...installs, ...files]) {
+  for (const { unit, slice } of [...installs, ...filesThenConfig]) {
     const wanted = writtenFor.get(slice)!;
     const needed = dependsOn(slice);
     const composerLines = restore(
       state,
       wanted,
-      `${unit.name}'s ${slice.part === 'files' ? 'files' : 'install steps'} were written to run as ${wanted.user} in ${wanted.workdir} (the install steps of every layer come before the files: cache order)`,
+      `${unit.name}'s ${PART_NAMES[slice.part]} were written to run as ${wanted.user} in ${wanted.workdir} (the install steps of every layer come before the files: cache order)`,
       needed,
     );
     slices.push({ unit, slice, composerLines });
@@ -189,6 +240,51 @@ export function cacheOrder<Unit extends { fragment: ParsedFragment; name: string
     'the user and folder the image ends with, as in layer order',
   );
   return { order: { slices, closingLines }, errors };
+}
+
+/**
+ * Whether the config parts may go before every files part: the files parts hold COPYs (and USER, WORKDIR) with no
+ * `$` in them, so no RUN sees another environment, no expansion changes and no two config steps change order.
+ */
+function hoistable(files: FragmentSlice[]): boolean {
+  return files.every((slice) =>
+    slice.instructions.every(
+      (instruction) =>
+        ['COPY', 'ADD', 'USER', 'WORKDIR'].includes(instruction.keyword) &&
+        !instruction.argumentsText.includes('$'),
+    ),
+  );
+}
+
+/**
+ * COPY-only files parts in the order the hand-written originals copy them: the image's own files (its adapter)
+ * first, the entrypoint layer's script last, right under the ENTRYPOINT it is, the layers' files between in
+ * image.json's order. Then an edit of the entrypoint re-runs one COPY and one of a shared script few, as in the
+ * originals. Order matters between COPYs only where two units write the same path (the later one wins): then
+ * image.json's order is kept.
+ */
+function originalsFileOrder<Unit extends { fragment: ParsedFragment }>(
+  files: { unit: Unit; slice: FragmentSlice }[],
+): { unit: Unit; slice: FragmentSlice }[] {
+  const paths = files.map(({ unit }) =>
+    unit.fragment.copySources.map((source) =>
+      source.destination.endsWith('/') ? `${source.destination}${basename(source.path)}` : source.destination,
+    ),
+  );
+  const overlap = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  const clash = paths.some((mine, index) =>
+    paths.some(
+      (theirs, other) =>
+        other !== index &&
+        files[other]!.unit !== files[index]!.unit &&
+        mine.some((path) => theirs.some((their) => overlap(path, their))),
+    ),
+  );
+  if (clash) return files;
+  const rank = ({ unit }: { unit: Unit }) =>
+    unit.fragment.unit.kind === 'image' ? 0 : unit.fragment.unit.setsEntrypoint ? 2 : 1;
+  // Array.prototype.sort is stable: image.json's order within each rank.
+  return [...files].sort((a, b) => rank(a) - rank(b));
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 import type { OptionValue } from '@image-layers/manifest/schema';
 import { collectPackages } from './collected-packages';
 import type { SourceMappedRange } from '@image-layers/manifest/line-index';
-import { cacheOrder, sliceFragment, type FragmentPart } from './cache-order';
+import { cacheOrder, PART_NAMES, sliceFragment, type FragmentPart } from './cache-order';
 import { composedContractErrors, type ComposedBlock } from './composed-contract';
 import { collectContextFiles, type ContextFile } from './context';
 import { parseFragment, type FragmentUnit, type ParsedFragment } from './fragment';
@@ -234,7 +234,7 @@ export function composeImage(imageDir: string): ComposedImage {
     const body = slice.lines.join('\n').replace(/\s+$/, '').split('\n');
     const { block } = unit;
     const version = block.version ? ` ${block.version}` : '';
-    const part = slice.part === 'install' ? 'install steps' : 'files';
+    const part = PART_NAMES[slice.part];
     lines.push('', `# ---- ${block.kind} ${block.unit}${version}: ${part}, from ${block.source} ----`);
     const range = {
       firstLine: lines.length,

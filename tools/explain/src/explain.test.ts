@@ -81,8 +81,12 @@ describe('explain --since, against a real git repository', () => {
       fragment,
       readFileSync(fragment, 'utf8').replace('ENTRYPOINT ["/start.sh"]', 'ENTRYPOINT ["/start.sh", "-x"]'),
     );
+    // Both changed: the first is the earlier one, the ENTRYPOINT (the image config comes before the files).
     const both = await explainSince(root, images, 'HEAD');
-    expect(both.images[0]!.first!.text).toMatch(/^COPY conf\/tools\.conf /);
+    expect(both.images[0]!.first!.keyword).toBe('ENTRYPOINT');
+    expect(both.images[0]!.after.map((step) => step.text)).toContainEqual(
+      expect.stringMatching(/^COPY conf\/tools\.conf /),
+    );
     writeFileSync(join(root, 'packages/tools/files/conf/tools.conf'), 'answer=42\n');
     const step = await explainSince(root, images, 'HEAD');
     expect(step.images[0]!.first!.keyword).toBe('ENTRYPOINT');

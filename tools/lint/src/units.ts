@@ -136,7 +136,7 @@ function readProvenance(file: string): ProvenanceBlock[] {
         isCount(block.sourceLine) &&
         isCount(block.composerLines) &&
         isCount(block.closingLines) &&
-        (block.part === 'install' || block.part === 'files'),
+        (block.part === 'install' || block.part === 'config' || block.part === 'files'),
     );
   if (!valid) {
     throw new ImageLayersError({
