@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { cli } from '@image-layers/testing/fixture-workspace';
 import { runScript } from '@image-layers/testing';
 import { listImageDirs } from '@image-layers/manifest/layout';
+import { composeImage } from '@image-layers/compose/compose';
 import { explainFiles, selectImages } from '@image-layers/explain/explain';
 import type { Step } from '@image-layers/explain/steps';
 
@@ -43,6 +44,31 @@ describe('explain --files on the workspace', () => {
       expect(image.because).toContain(ASKPASS);
       expect(image.after.filter(isInstall), image.image).toEqual([]);
       expect(image.counts['package-install'] + image.counts['network-install']).toBe(0);
+    }
+  });
+
+  test('an edit of any file any image ships re-runs COPYs alone, in every image; only an install input re-runs its install', async () => {
+    // Every file of every layer and image that some composed image copies, and whether it goes to /tmp/ as the input
+    // of an install step (node-runtime's script, t4-escalation's drop-in), which must re-run that install.
+    const shipped = new Map<string, boolean>();
+    for (const dir of listImageDirs(ROOT))
+      for (const file of composeImage(dir).contextFiles)
+        shipped.set(relative(ROOT, file.sourceFile), file.destination.startsWith('/tmp/'));
+    expect(shipped.size).toBeGreaterThan(30);
+    for (const [file, installInput] of shipped) {
+      const explanation = await explainFiles(ROOT, listImageDirs(ROOT), [file], ROOT);
+      const reached = explanation.images.filter((image) => image.first);
+      expect(reached.length, file).toBeGreaterThan(0);
+      for (const image of reached) {
+        const rerun = [image.first!, ...image.after];
+        expect(rerun[0]!.keyword, `${file} in ${image.image}`).toBe('COPY');
+        if (installInput) expect(rerun.filter(isInstall).length, file).toBeGreaterThan(0);
+        else
+          expect(
+            rerun.filter((step) => step.kind !== 'copy').map((step) => step.text),
+            `${file} in ${image.image}`,
+          ).toEqual([]);
+      }
     }
   });
 
