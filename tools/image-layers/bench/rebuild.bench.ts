@@ -182,8 +182,10 @@ async function main(): Promise<void> {
         appendTo(find(seed.context, 'requirements.txt')),
         replaceIn(
           join(composed.context, 'Dockerfile'),
-          /^ARG RUNTIME_MIN_VERSION=.*$/m,
-          (run) => `ARG RUNTIME_MIN_VERSION=0.1.${22 + run + 1}`,
+          // Its own ARG, or a line of python-runtime's one ARG instruction of six names.
+          /^(\s*(?:ARG\s+)?RUNTIME_MIN_VERSION=)[^\s\\]*/m,
+          // A value no earlier run built (the engine's cache outlives a bench run), as the appended comments are.
+          (run) => `$1${`0.${run + 2}.${Date.now()}`}`,
         ),
       ],
       [
