@@ -182,10 +182,10 @@ async function main(): Promise<void> {
         appendTo(find(seed.context, 'requirements.txt')),
         replaceIn(
           join(composed.context, 'Dockerfile'),
-          // Its own ARG, or a line of python-runtime's one ARG instruction of six names.
-          /^(\s*(?:ARG\s+)?RUNTIME_MIN_VERSION=)[^\s\\]*/m,
+          // `ARG RUNTIME_MIN_VERSION=...` on a line of its own, or as a continued line of an ARG of several names.
+          /^(?<name>\s*(?:ARG\s+)?RUNTIME_MIN_VERSION=)[^\s\\]*/m,
           // A value no earlier run built (the engine's cache outlives a bench run), as the appended comments are.
-          (run) => `$1${`0.${run + 2}.${Date.now()}`}`,
+          (run) => `$<name>0.${run + 2}.${Date.now()}`,
         ),
       ],
       [
