@@ -16,8 +16,8 @@ ENV PATH="/home/agent/.local/bin:${PATH}"
 # installer resolved (the pin, not the installer's floating choice, decides), and the Molecule A2A platform plugin
 # from git at a pinned commit, which hermes discovers through its hermes_agent.plugins entry points. The
 # installer's venv is made by uv without pip, so ensurepip seeds it first.
-ARG HERMES_VERSION=0.19.0
-ARG HERMES_PLATFORM_MOLECULE_A2A_REF=93d43d772470eb3ddc781858dc5629f3464eed99
+ARG HERMES_VERSION=0.19.0 \
+    HERMES_PLATFORM_MOLECULE_A2A_REF=93d43d772470eb3ddc781858dc5629f3464eed99
 RUN /home/agent/.hermes/hermes-agent/venv/bin/python3 -m ensurepip --upgrade \
     && /home/agent/.hermes/hermes-agent/venv/bin/python3 -m pip install --no-cache-dir --force-reinstall \
         "hermes-agent==${HERMES_VERSION}" \

@@ -1,13 +1,14 @@
 # The option names are the layer's own (AGENT_CLI_*), not a shared VERSION, so no other layer's ARG can
 # shadow them; each is used by the RUN below, so a new package, version or command is a new cache key and
 # re-runs the install (the legacy builder keys a RUN on the build arguments it sees).
-ARG AGENT_CLI_PACKAGE=@anthropic-ai/claude-code
-ARG AGENT_CLI_VERSION=2.1.332
-ARG AGENT_CLI_COMMAND=claude
-# true: the CLI's code runs in the build (install scripts, --version). false is for a test build whose Node cannot
-# run it (openclaw on the Debian fallback Node 18, where NodeSource is out of reach: its own postinstall script
-# needs Node 20): its files are installed, nothing of it is run, and the build log and the test run say so.
-ARG AGENT_CLI_RUN=true
+# AGENT_CLI_RUN=true: the CLI's code runs in the build (install scripts, --version). false is for a test build
+# whose Node cannot run it (openclaw on the Debian fallback Node 18, where NodeSource is out of reach: its own
+# postinstall script needs Node 20): its files are installed, nothing of it is run, and the build log and the test
+# run say so. One ARG instruction for the four: the legacy builder commits each instruction as a step.
+ARG AGENT_CLI_PACKAGE=@anthropic-ai/claude-code \
+    AGENT_CLI_VERSION=2.1.332 \
+    AGENT_CLI_COMMAND=claude \
+    AGENT_CLI_RUN=true
 # Fail-closed, unlike the originals' `2>/dev/null || true`, which shipped images without their CLI:
 # - the version is checked again here, because `docker build --build-arg` bypasses the composer's check of
 #   layer.json's pattern: a range or a dist-tag (anything but digits, dots, letters and dashes) stops the build;

@@ -5,10 +5,11 @@ RUN mkdir -m 0755 /entrypoint.d /entrypoint.d/root /entrypoint.d/agent
 COPY entrypoint.d/lib.sh /entrypoint.d/lib.sh
 COPY entrypoint.sh /entrypoint.sh
 # The options reach the one script as ENV, so no image carries its own copy of it. List items are one word each.
-ARG RUNTIME_COMMAND="molecule-runtime"
-ARG AUTH_VARIABLES="CLAUDE_CODE_OAUTH_TOKEN ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN ANTHROPIC_BASE_URL MINIMAX_API_KEY GLM_API_KEY KIMI_API_KEY DEEPSEEK_API_KEY"
-# hadolint ignore=DL3064 # an on/off switch named after what it loads, not a secret
-ARG SECRETS_LOADER=false
+# One ARG instruction for the three: the legacy builder commits each instruction as a step, hit or miss.
+# hadolint ignore=DL3064 # AUTH_VARIABLES lists names, and SECRETS_LOADER is an on/off switch named after what it loads: no secret value
+ARG RUNTIME_COMMAND="molecule-runtime" \
+    AUTH_VARIABLES="CLAUDE_CODE_OAUTH_TOKEN ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN ANTHROPIC_BASE_URL MINIMAX_API_KEY GLM_API_KEY KIMI_API_KEY DEEPSEEK_API_KEY" \
+    SECRETS_LOADER=false
 # hadolint ignore=DL3064 # the same switch, no secret value
 ENV MOLECULE_ENTRYPOINT_RUNTIME="${RUNTIME_COMMAND}" \
     MOLECULE_ENTRYPOINT_AUTH_VARIABLES="${AUTH_VARIABLES}" \

@@ -8,13 +8,14 @@
 # (~/.npm/_npx) and caches the packument instead of running the throwaway copy; `npx --offline` then needs both,
 # and nothing is installed globally or put on PATH. runtime-helper (codex's, hermes's, openclaw's): the runtime
 # ships the bake and its pinned version (molecule_runtime/scripts/prebake-mgmt-mcp.sh) and checks it itself.
-ARG MCP_PREBAKE_MODE=inline
-# Each item: <npm package>@<exact version>, and after `=` a tool its tools/list must name (optional).
-ARG MCP_SERVER_PACKAGES=@molecule-ai/mcp-server@1.7.0=provision_workspace
-# <@scope>=<registry URL>, written to the agent's ~/.npmrc; empty: the default registry for every package.
-ARG MCP_NPM_SCOPE_REGISTRY=@molecule-ai=https://git.moleculesai.app/api/packages/molecule-ai/npm/
-# Variables the servers are started with for the checks (NAME=value, separated by spaces).
-ARG MCP_CHECK_ENV=MOLECULE_MCP_MODE=management
+# MCP_SERVER_PACKAGES, each item: <npm package>@<exact version>, and after `=` a tool its tools/list must name
+# (optional). MCP_NPM_SCOPE_REGISTRY: <@scope>=<registry URL>, written to the agent's ~/.npmrc; empty: the default
+# registry for every package. MCP_CHECK_ENV: variables the servers are started with for the checks (NAME=value,
+# separated by spaces). One ARG instruction for the four: the legacy builder commits each instruction as a step.
+ARG MCP_PREBAKE_MODE=inline \
+    MCP_SERVER_PACKAGES=@molecule-ai/mcp-server@1.7.0=provision_workspace \
+    MCP_NPM_SCOPE_REGISTRY=@molecule-ai=https://git.moleculesai.app/api/packages/molecule-ai/npm/ \
+    MCP_CHECK_ENV=MOLECULE_MCP_MODE=management
 # As agent, so the caches land in the /home/agent/.npm the runtime reads once the entrypoint has dropped to agent,
 # owned by agent; root again afterwards, the user every later layer and the entrypoint expect.
 USER agent

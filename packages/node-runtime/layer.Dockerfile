@@ -1,19 +1,21 @@
 # Debian's nodejs and npm come from layer.json's aptPackagesWhen: with INSTALL_NODESOURCE=false in image.json
 # the base layer's one apt step installs them, so an image on Debian's Node pays for no second apt-get update;
 # with INSTALL_NODESOURCE=true they are not installed at all, and NodeSource's nodejs (npm bundled) is, here.
-ARG INSTALL_NODESOURCE=false
-ARG NODESOURCE_MAJOR=20
-# What an image composed for NodeSource installs when it is built with INSTALL_NODESOURCE=false (a build where
-# deb.nodesource.com is out of reach, as the image tests are): Debian's nodejs and npm, or Node.js and npm at the
-# exact versions below from the npm registry, each tarball checked against its pinned sha512 integrity
-# (files/install-node-from-registry.sh; the README says what that integrity does and does not vouch for).
-ARG NODESOURCE_FALLBACK=debian
-ARG NODE_REGISTRY_URL=https://registry.npmjs.org
-ARG NODE_REGISTRY_VERSION=
-ARG NODE_REGISTRY_INTEGRITY_X64=
-ARG NODE_REGISTRY_INTEGRITY_ARM64=
-ARG NPM_REGISTRY_VERSION=
-ARG NPM_REGISTRY_INTEGRITY=
+# NODESOURCE_FALLBACK is what an image composed for NodeSource installs when it is built with
+# INSTALL_NODESOURCE=false (a build where deb.nodesource.com is out of reach, as the image tests are): Debian's
+# nodejs and npm, or Node.js and npm at the exact NODE_REGISTRY_VERSION and NPM_REGISTRY_VERSION from the npm
+# registry, each tarball checked against its pinned sha512 integrity (files/install-node-from-registry.sh; the
+# README says what that integrity does and does not vouch for).
+# One ARG instruction for all nine: the legacy builder commits each instruction as a step, hit or miss.
+ARG INSTALL_NODESOURCE=false \
+    NODESOURCE_MAJOR=20 \
+    NODESOURCE_FALLBACK=debian \
+    NODE_REGISTRY_URL=https://registry.npmjs.org \
+    NODE_REGISTRY_VERSION= \
+    NODE_REGISTRY_INTEGRITY_X64= \
+    NODE_REGISTRY_INTEGRITY_ARM64= \
+    NPM_REGISTRY_VERSION= \
+    NPM_REGISTRY_INTEGRITY=
 COPY install-node-from-registry.sh /tmp/node-runtime/install-node-from-registry.sh
 # The setup script is downloaded to a file (not piped into bash) so a failed download fails the build. The
 # major is checked after the install: a CLI built for a newer Node fails only at run time on an older one

@@ -3,14 +3,14 @@ WORKDIR /app
 # each ARG to the RUN steps after it as a variable, during the build only (an ARG never reaches the image's ENV),
 # so the index-pattern commands below need no flag for them. As build arguments they are in the cache key of every
 # step after them as well: another index rebuilds those layers. An empty PIP_EXTRA_INDEX_URL is no extra index.
-ARG PIP_INDEX_URL=https://pypi.org/simple/
-ARG PIP_EXTRA_INDEX_URL=
-# pip, setuptools and wheel upgraded before the project's packages (langgraph's step: the base image's copies carry
+ARG PIP_INDEX_URL=https://pypi.org/simple/ \
+    PIP_EXTRA_INDEX_URL= \
+    PIP_TOOLING_UPGRADE=false
+# PIP_TOOLING_UPGRADE=true: pip, setuptools and wheel upgraded before the project's packages (langgraph's step: the base image's copies carry
 # fixable CVEs). Off by default: claude-code's original has no such step. pip download first, so an index that
 # serves none of them fails the build: `pip install --upgrade` alone finds the installed copies good enough and
 # passes without upgrading anything. The install then reads only what was downloaded, and --upgrade never
 # replaces a newer installed copy with an older downloaded one.
-ARG PIP_TOOLING_UPGRADE=false
 # hadolint ignore=DL3013 # the newest the index has is the point of this step: a pin would go stale as the CVEs it fixes.
 RUN if [ "${PIP_TOOLING_UPGRADE}" = true ]; then \
         tooling="$(mktemp -d)" \
@@ -18,8 +18,6 @@ RUN if [ "${PIP_TOOLING_UPGRADE}" = true ]; then \
         && pip install --no-cache-dir --upgrade --no-index --find-links "${tooling}" pip setuptools wheel \
         && rm -rf "${tooling}"; \
     fi
-# The runtime's source first, the requirements after it: the legacy builder commits each ARG as a step, so a
-# new requirement re-runs from its own ARG on, not from the runtime source's.
 # How the runtime arrives. index: one pip solve of requirements.txt and PYTHON_PACKAGES over PIP_INDEX_URL and
 # PIP_EXTRA_INDEX_URL, then the exact RUNTIME_VERSION over it (claude-code's, langgraph's, gemini-cli's pattern).
 # private-wheel (codex's, hermes's, openclaw's): the runtime alone is downloaded as a wheel from
@@ -28,21 +26,24 @@ RUN if [ "${PIP_TOOLING_UPGRADE}" = true ]; then \
 # name published on the private index could replace a public dependency, and a public namesake of the runtime
 # could replace the runtime; split, neither can. --isolated makes pip ignore its environment and configuration, so
 # no index from PIP_* variables or pip.conf joins either half.
-ARG RUNTIME_SOURCE=index
-ARG MOLECULE_RUNTIME_INDEX=https://git.moleculesai.app/api/packages/molecule-ai/pypi/simple/
-# The runtime's pip name: molecule-ai-workspace-runtime is claude-code's; the sibling templates install its
-# current name, molecules-workspace-runtime. RUNTIME_MIN_VERSION is the floor requirements.txt asks for.
-ARG RUNTIME_DISTRIBUTION=molecule-ai-workspace-runtime
-ARG RUNTIME_MIN_VERSION=0.1.22
-# requirements.txt names the runtime as this image installs it, written from the two options above so that it
-# never names a distribution the step does not install.
+# RUNTIME_DISTRIBUTION is the runtime's pip name: molecule-ai-workspace-runtime is claude-code's; the sibling
+# templates install its current name, molecules-workspace-runtime. RUNTIME_MIN_VERSION is the floor
+# requirements.txt asks for. One ARG instruction for the four: the legacy builder commits each instruction as a
+# step, so a new requirement re-runs one step here, not one per ARG after it.
+ARG RUNTIME_SOURCE=index \
+    MOLECULE_RUNTIME_INDEX=https://git.moleculesai.app/api/packages/molecule-ai/pypi/simple/ \
+    RUNTIME_DISTRIBUTION=molecule-ai-workspace-runtime \
+    RUNTIME_MIN_VERSION=0.1.22
+# requirements.txt names the runtime as this image installs it, written from RUNTIME_DISTRIBUTION and
+# RUNTIME_MIN_VERSION so that it never names a distribution the step does not install.
 RUN printf '%s%s\n' "${RUNTIME_DISTRIBUTION}" "${RUNTIME_MIN_VERSION:+>=${RUNTIME_MIN_VERSION}}" > requirements.txt
-# Declared as an ARG so that a new runtime version changes Docker's cache key for the pip layer below:
-# without it, identical requirements.txt bytes let a cached layer keep the previous runtime baked in.
-ARG RUNTIME_VERSION=
-# The composer fills PYTHON_PACKAGES with what the image's layers declare; one pip resolve for all of them.
-# It is left unquoted on purpose: a space-separated list of requirements, each without spaces.
-ARG PYTHON_PACKAGES=
+# RUNTIME_VERSION is an ARG so that a new runtime version changes Docker's cache key for the pip layer below:
+# without it, identical requirements.txt bytes let a cached layer keep the previous runtime baked in. It is declared
+# after the requirements step, so a new runtime version re-runs the pip step alone. The composer fills
+# PYTHON_PACKAGES with what the image's layers declare, one pip resolve for all of them; it is left unquoted on
+# purpose: a space-separated list of requirements, each without spaces.
+ARG RUNTIME_VERSION= \
+    PYTHON_PACKAGES=
 # hadolint ignore=DL3013 # the runtime is pinned by requirements.txt or RUNTIME_VERSION (one wheel file); PYTHON_PACKAGES are the layers' own requirements.
 RUN case "${RUNTIME_SOURCE}" in \
     index) \

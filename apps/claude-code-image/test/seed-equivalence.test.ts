@@ -21,14 +21,7 @@ const seed = parseDockerfileText(readFileSync(join(app, 'test/fixtures/seed.Dock
 const composedImage = composeImage(app);
 const composed = parseDockerfileText(composedImage.dockerfile);
 
-const argDefault = (fragment: typeof composed, name: string) =>
-  fragment
-    .all('ARG')
-    .map((arg) =>
-      (arg as unknown as { getProperty(): { getName(): string; getValue(): string | null } }).getProperty(),
-    )
-    .find((p) => p.getName() === name)
-    ?.getValue();
+const argDefault = (fragment: typeof composed, name: string) => fragment.argDefault(name);
 const words = (text: string) => text.replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean);
 const normalise = (text: string) => words(text).join(' ');
 
@@ -172,14 +165,7 @@ describe('the composed Dockerfile has every effect of the original', () => {
     writeFileSync(join(temp.path, 'pip'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${calls}"\n`);
     chmodSync(join(temp.path, 'pip'), 0o755);
     const defaults = Object.fromEntries(
-      composed
-        .all('ARG')
-        .map((arg) =>
-          (
-            arg as unknown as { getProperty(): { getName(): string; getValue(): string | null } }
-          ).getProperty(),
-        )
-        .map((p) => [p.getName(), (p.getValue() ?? '').replace(/^"(.*)"$/, '$1')]),
+      composed.argDeclarations.map((declaration) => [declaration.name, declaration.value ?? '']),
     );
     const pipCalls = async (fragment: typeof seed, runtimeVersion: string) => {
       writeFileSync(calls, '');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { composeImage } from '@image-layers/compose/compose';
 import { writeComposedImage } from '@image-layers/compose/write';
-import { appDir, makeTempDir, runScript, workspaceRoot } from '@image-layers/testing';
+import { appDir, makeTempDir, parseDockerfileText, runScript, workspaceRoot } from '@image-layers/testing';
 
 // The codex image composed from the real layers, checked against its original
 // (../shared/siblings/codex/Dockerfile) block by block: the layers in an order that keeps its meaning, the
@@ -12,8 +12,8 @@ import { appDir, makeTempDir, runScript, workspaceRoot } from '@image-layers/tes
 
 const app = appDir('codex-image');
 const composed = composeImage(app);
-const argLine = (name: string) =>
-  composed.dockerfile.split('\n').find((line) => line.startsWith(`ARG ${name}=`));
+const composedDockerfile = parseDockerfileText(composed.dockerfile);
+const argDefault = (name: string) => composedDockerfile.argDefault(name);
 const lineOf = (pattern: RegExp) => composed.dockerfile.split('\n').findIndex((line) => pattern.test(line));
 
 describe("the codex image composes the shared layers with codex's options", () => {
@@ -48,31 +48,29 @@ describe("the codex image composes the shared layers with codex's options", () =
   });
 
   test('its options reach the layers: no gh, NodeSource 20, codex pinned, docker-host 988, the private runtime wheel at 0.4.87, the pre-bake through the runtime, the banner names', () => {
-    expect(argLine('INSTALL_GH_CLI')).toBe('ARG INSTALL_GH_CLI=false');
-    expect(argLine('INSTALL_NODESOURCE')).toBe('ARG INSTALL_NODESOURCE=true');
-    expect(argLine('NODESOURCE_MAJOR')).toBe('ARG NODESOURCE_MAJOR=20');
-    expect(argLine('AGENT_CLI_PACKAGE')).toBe('ARG AGENT_CLI_PACKAGE=@openai/codex');
-    expect(argLine('AGENT_CLI_VERSION')).toBe('ARG AGENT_CLI_VERSION=0.130.0');
-    expect(argLine('AGENT_CLI_COMMAND')).toBe('ARG AGENT_CLI_COMMAND=codex');
-    expect(argLine('DOCKER_HOST_GID')).toBe('ARG DOCKER_HOST_GID=988');
-    expect(argLine('RUNTIME_SOURCE')).toBe('ARG RUNTIME_SOURCE=private-wheel');
-    expect(argLine('RUNTIME_DISTRIBUTION')).toBe('ARG RUNTIME_DISTRIBUTION=molecules-workspace-runtime');
-    expect(argLine('RUNTIME_VERSION')).toBe('ARG RUNTIME_VERSION=0.4.87');
-    expect(argLine('MOLECULE_RUNTIME_INDEX')).toBe(
-      'ARG MOLECULE_RUNTIME_INDEX=https://git.moleculesai.app/api/packages/molecule-ai/pypi/simple/',
+    expect(argDefault('INSTALL_GH_CLI')).toBe('false');
+    expect(argDefault('INSTALL_NODESOURCE')).toBe('true');
+    expect(argDefault('NODESOURCE_MAJOR')).toBe('20');
+    expect(argDefault('AGENT_CLI_PACKAGE')).toBe('@openai/codex');
+    expect(argDefault('AGENT_CLI_VERSION')).toBe('0.130.0');
+    expect(argDefault('AGENT_CLI_COMMAND')).toBe('codex');
+    expect(argDefault('DOCKER_HOST_GID')).toBe('988');
+    expect(argDefault('RUNTIME_SOURCE')).toBe('private-wheel');
+    expect(argDefault('RUNTIME_DISTRIBUTION')).toBe('molecules-workspace-runtime');
+    expect(argDefault('RUNTIME_VERSION')).toBe('0.4.87');
+    expect(argDefault('MOLECULE_RUNTIME_INDEX')).toBe(
+      'https://git.moleculesai.app/api/packages/molecule-ai/pypi/simple/',
     );
-    expect(argLine('MCP_PREBAKE_MODE')).toBe('ARG MCP_PREBAKE_MODE=runtime-helper');
-    expect(argLine('BASE_IMAGE')).toBe('ARG BASE_IMAGE=python:3.11-slim');
-    expect(argLine('AUTH_VARIABLES')).toBe(
-      'ARG AUTH_VARIABLES="OPENAI_API_KEY MINIMAX_API_KEY KIMI_API_KEY CODEX_AUTH_JSON CODEX_CHATGPT_AUTH_JSON MOLECULE_ORG_ID"',
+    expect(argDefault('MCP_PREBAKE_MODE')).toBe('runtime-helper');
+    expect(argDefault('BASE_IMAGE')).toBe('python:3.11-slim');
+    expect(argDefault('AUTH_VARIABLES')).toBe(
+      'OPENAI_API_KEY MINIMAX_API_KEY KIMI_API_KEY CODEX_AUTH_JSON CODEX_CHATGPT_AUTH_JSON MOLECULE_ORG_ID',
     );
-    expect(argLine('SECRETS_LOADER')).toBe('ARG SECRETS_LOADER=true');
+    expect(argDefault('SECRETS_LOADER')).toBe('true');
   });
 
   test("the original's eight apt packages in one apt step (no Debian nodejs: NodeSource's), its pip packages in one pip step", () => {
-    const apt = argLine('APT_PACKAGES')!
-      .replace(/^ARG APT_PACKAGES="|"$/g, '')
-      .split(' ');
+    const apt = argDefault('APT_PACKAGES')!.split(' ');
     expect([...apt].sort()).toEqual(
       // docker-cli beside docker.io: since trixie, docker.io no longer brings the docker CLI.
       [
@@ -87,7 +85,7 @@ describe("the codex image composes the shared layers with codex's options", () =
         'docker-cli',
       ].sort(),
     );
-    expect(argLine('PYTHON_PACKAGES')).toBe('ARG PYTHON_PACKAGES="a2a-sdk==1.0.3 python-multipart>=0.0.27"');
+    expect(argDefault('PYTHON_PACKAGES')).toBe('a2a-sdk==1.0.3 python-multipart>=0.0.27');
   });
 
   test("one ENTRYPOINT, the shared entrypoint layer's; the image's ENV and its final USER root, WORKDIR /app", () => {

@@ -10,18 +10,11 @@ import { appDir, parseDockerfileText } from '@image-layers/testing';
 
 const app = appDir('gemini-cli-image');
 const composed = composeImage(app);
-const model = parseDockerfileText(composed.dockerfile).model;
+const dockerfile = parseDockerfileText(composed.dockerfile);
+const model = dockerfile.model;
 const words = (text: string) => text.replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean);
 
-/** The default the composed Dockerfile gives an ARG (the last declaration wins, as in Docker). */
-function argDefault(name: string): string | undefined {
-  const found = model
-    .all('ARG')
-    .map((arg) => arg.argumentsText.trim())
-    .filter((text) => text === name || text.startsWith(`${name}=`))
-    .at(-1);
-  return found?.slice(name.length + 1).replace(/^"(.*)"$/, '$1');
-}
+const argDefault = (name: string) => dockerfile.argDefault(name);
 
 /** Index of the first top-level instruction for which `match` holds; fails the test when there is none. */
 function indexOf(what: string, match: (keyword: string, text: string) => boolean): number {

@@ -11,13 +11,10 @@ import { appDir, fragmentsOnly, parseDockerfileText } from '@image-layers/testin
 const app = appDir('hermes-image');
 // The machinery's Dockerfile model of the composed text (instructions with keyword and argument text).
 const composedImage = composeImage(app);
-const composed = parseDockerfileText(composedImage.dockerfile).model;
+const composedDockerfile = parseDockerfileText(composedImage.dockerfile);
+const composed = composedDockerfile.model;
 const words = (text: string) => text.replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean);
-const argDefault = (name: string) =>
-  composed
-    .all('ARG')
-    .map((arg) => /^([A-Z0-9_]+)(?:=(.*))?$/s.exec(arg.argumentsText.trim()))
-    .find((match) => match?.[1] === name)?.[2];
+const argDefault = (name: string) => composedDockerfile.argDefault(name);
 
 /** The ENV in effect at the end, from every ENV instruction (`ENV A=b C=d`, continuations and quotes allowed). */
 function finalEnv(): Map<string, string> {
@@ -155,7 +152,7 @@ describe('the composed hermes image has the effects of the original Dockerfile',
       '["/entrypoint.sh"]',
     ]);
     expect(finalEnv().get('MOLECULE_ENTRYPOINT_RUNTIME')).toBe('${RUNTIME_COMMAND}');
-    expect(argDefault('RUNTIME_COMMAND')).toBe('"env HOME=/tmp CONFIGS_DIR=/configs molecule-runtime"');
+    expect(argDefault('RUNTIME_COMMAND')).toBe('env HOME=/tmp CONFIGS_DIR=/configs molecule-runtime');
     expect(argDefault('SECRETS_LOADER')).toBe('true');
   });
 

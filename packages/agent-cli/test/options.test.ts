@@ -1,7 +1,7 @@
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { layerDir, runScript } from '@image-layers/testing';
+import { layerDir, parseDockerfileText, runScript } from '@image-layers/testing';
 import { cli, makeFixtureWorkspace } from '@image-layers/testing/fixture-workspace';
 
 // An image that sets the CLI's version is checked by the real CLI at compose time: a range or a dist-tag
@@ -37,10 +37,10 @@ describe('agent-cli options, checked at compose time', () => {
     });
 
     expect(run.exitCode, run.stderr).toBe(0);
-    const dockerfile = readFileSync(join(workspace.root, 'dist/img/Dockerfile'), 'utf8');
-    expect(dockerfile).toContain('ARG AGENT_CLI_PACKAGE=@openai/codex\n');
-    expect(dockerfile).toContain('ARG AGENT_CLI_VERSION=0.130.0\n');
-    expect(dockerfile).toContain('ARG AGENT_CLI_COMMAND=codex\n');
+    const dockerfile = parseDockerfileText(readFileSync(join(workspace.root, 'dist/img/Dockerfile'), 'utf8'));
+    expect(dockerfile.argDefault('AGENT_CLI_PACKAGE')).toBe('@openai/codex');
+    expect(dockerfile.argDefault('AGENT_CLI_VERSION')).toBe('0.130.0');
+    expect(dockerfile.argDefault('AGENT_CLI_COMMAND')).toBe('codex');
   });
 
   it.each(['^2.1.0', '~0.57', 'latest', '2.x', '>=2.1.0', '2.1', 'v2.1.332', '2.1.332+build.1'])(

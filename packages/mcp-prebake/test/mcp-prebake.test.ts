@@ -22,7 +22,7 @@ describe('the mcp-prebake fragment', () => {
 
   test('requires the agent user, node and npm; declares every option before the step', () => {
     expect(manifest.requires).toEqual(['user:agent', 'command:node', 'command:npm']);
-    const args = fragment.bodies('ARG').map((body) => body.split('=')[0]);
+    const args = fragment.argDeclarations.map((declaration) => declaration.name);
     expect(args.sort()).toEqual(Object.keys(manifest.options).sort());
     expect(keywords.lastIndexOf('ARG')).toBeLessThan(keywords.indexOf('RUN'));
   });

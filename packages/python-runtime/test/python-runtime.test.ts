@@ -8,12 +8,10 @@ const keywords = fragment.instructions.map((instruction) => instruction.getKeywo
 const manifest = JSON.parse(readFileSync(join(layerDir('python-runtime'), 'layer.json'), 'utf8')) as {
   options: Record<string, { default: unknown; pattern?: string }>;
 };
-const argNames = fragment.bodies('ARG').map((body) => body.split('=')[0]!);
+const argNames = fragment.argDeclarations.map((declaration) => declaration.name);
 /** Where each ARG is declared and each RUN is, by instruction index. */
 const argAt = (name: string) =>
-  fragment.instructions.findIndex(
-    (i) => i.getKeyword() === 'ARG' && i.getArgumentsContent()?.split('=')[0] === name,
-  );
+  fragment.argDeclarations.find((declaration) => declaration.name === name)?.instructionIndex ?? -1;
 const runs = fragment.all('RUN');
 const runAt = (n: number) => fragment.instructions.indexOf(runs[n]!);
 const [toolingRun, requirementsRun, runtimeRun] = fragment.bodies('RUN') as [string, string, string];
@@ -40,9 +38,8 @@ describe('the python-runtime fragment', () => {
       const firstReader = runs.findIndex((run) => run.getArgumentsContent()!.includes(`\${${name}`));
       expect(firstReader, `${name} is read by no RUN`).toBeGreaterThanOrEqual(0);
       expect(argAt(name), name).toBeLessThan(runAt(firstReader));
-      const declared = fragment.bodies('ARG').find((body) => body.split('=')[0] === name)!;
       const value = Array.isArray(option.default) ? option.default.join(' ') : String(option.default);
-      expect(declared, name).toBe(`${name}=${value}`);
+      expect(fragment.argDefault(name) ?? '', name).toBe(value);
     }
   });
 

@@ -1,4 +1,4 @@
-import type { Arg, JSONArgument } from 'dockerfile-ast';
+import type { Arg, JSONArgument, Property } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { parseDockerfile, type DockerfileInstruction } from '@image-layers/manifest/dockerfile-model';
 import { ImageLayersError, type SourceLocation } from '@image-layers/manifest/errors';
@@ -25,10 +25,20 @@ export interface CopySource {
   location: SourceLocation;
 }
 
+/**
+ * One name an ARG instruction declares. A run of ARGs is best written as one instruction (`ARG A=1 \` then
+ * `B=2` on the next line): the legacy builder commits each instruction as a build step, cache hit or not.
+ */
+export interface ArgDeclaration {
+  instruction: Arg;
+  property: Property;
+}
+
 export interface ParsedFragment {
   unit: FragmentUnit;
   instructions: DockerfileInstruction[];
-  args: Map<string, Arg>;
+  /** Each ARG name the fragment declares, with its instruction; one ARG may declare several (`ARG A=1 \ B=2`). */
+  args: Map<string, ArgDeclaration>;
   copySources: CopySource[];
   /** WORKDIR when the fragment ends (absolute paths only), for the next unit's relative COPYs. */
   workdirAfter: string;
@@ -270,11 +280,11 @@ export function readFragment(
   workdirBefore: string,
 ): { fragment: ParsedFragment; copyErrors: ImageLayersError[] } {
   const instructions = parseDockerfile(unit.text).instructions;
-  const args = new Map<string, Arg>();
+  const args = new Map<string, ArgDeclaration>();
   for (const instruction of instructions) {
     if (instruction.keyword !== 'ARG') continue;
-    const property = (instruction.node as Arg).getProperty();
-    if (property) args.set(property.getName(), instruction.node as Arg);
+    const arg = instruction.node as Arg;
+    for (const property of arg.getProperties()) args.set(property.getName(), { instruction: arg, property });
   }
   const copies = copySources(unit, instructions, workdirBefore);
   return {

@@ -147,8 +147,8 @@ export function optionBindingErrors(
 ): ImageLayersError[] {
   const errors: ImageLayersError[] = [];
   for (const [name, option] of Object.entries(declared)) {
-    const arg = fragment.args.get(name);
-    if (!arg) {
+    const declaration = fragment.args.get(name);
+    if (!declaration) {
       errors.push(
         new ImageLayersError({
           code: 'option-without-arg',
@@ -160,26 +160,25 @@ export function optionBindingErrors(
       );
       continue;
     }
-    const property = arg.getProperty();
+    const { property } = declaration;
     if (
-      property &&
       property.getNameRange().end.line !== (property.getValueRange()?.end ?? property.getNameRange().end).line
     ) {
       errors.push(
         new ImageLayersError({
           code: 'option-arg-multiline',
           unit: fragment.unit.name,
-          location: { file: fragment.unit.file, line: arg.getRange().start.line + 1, column: 1 },
+          location: { file: fragment.unit.file, line: property.getRange().start.line + 1, column: 1 },
           message: `ARG ${name} spreads its default over several lines, so the composer cannot set it`,
           fix: `write \`ARG ${name}=<default>\` on one line`,
         }),
       );
       continue;
     }
-    const inFragment = property?.getValue() ?? null;
+    const inFragment = property.getValue();
     const expected = Array.isArray(option.default) ? option.default.join(' ') : String(option.default);
     if (inFragment !== expected) {
-      const line = arg.getRange().start.line + 1;
+      const line = property.getRange().start.line + 1;
       errors.push(
         new ImageLayersError({
           code: 'option-default-mismatch',
@@ -197,9 +196,18 @@ export function optionBindingErrors(
 /** The fragment's text with each option's ARG default set to the image's value; line count unchanged. */
 export function applyOptions(fragment: ParsedFragment, values: Map<string, OptionValue>): string {
   const lines = fragment.unit.text.split('\n');
-  for (const [name, value] of values) {
-    const property = fragment.args.get(name)?.getProperty();
-    if (!property) continue;
+  // Right to left, so a value set on a line leaves the positions of the names before it on that line as they were.
+  const settings = [...values]
+    .flatMap(([name, value]) => {
+      const property = fragment.args.get(name)?.property;
+      return property ? [{ property, value }] : [];
+    })
+    .sort(
+      (a, b) =>
+        b.property.getNameRange().end.line - a.property.getNameRange().end.line ||
+        b.property.getNameRange().end.character - a.property.getNameRange().end.character,
+    );
+  for (const { property, value } of settings) {
     const nameEnd = property.getNameRange().end;
     const valueEnd = property.getValueRange()?.end ?? nameEnd;
     const line = lines[nameEnd.line] ?? '';

@@ -37,12 +37,14 @@ export async function applyFragment(
   for (const instruction of fragment.model.instructions) {
     const keyword = instruction.keyword;
     if (keyword === 'ARG') {
-      const property = (instruction.node as Arg).getProperty();
-      const name = property?.getName();
-      if (!property || !name)
+      const properties = (instruction.node as Arg).getProperties();
+      if (properties.length === 0)
         throw new Error(`applyFragment(${layer}): cannot read ARG ${instruction.argumentsText}`);
-      const value = options.buildArgs?.[name] ?? property.getValue() ?? undefined;
-      if (value !== undefined) args[name] = value;
+      for (const property of properties) {
+        const name = property.getName();
+        const value = options.buildArgs?.[name] ?? property.getValue() ?? undefined;
+        if (value !== undefined) args[name] = value;
+      }
     } else if (keyword === 'COPY') {
       const args = instruction.args.map((argument) => argument.value);
       if (args.length !== 2 || instruction.flags.length > 0 || args.some((arg) => arg.startsWith('--'))) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Instruction } from 'dockerfile-ast';
+import type { Arg, Instruction } from 'dockerfile-ast';
 import { parseDockerfile, type DockerfileModel } from '@image-layers/manifest/dockerfile-model';
 import { isComposerLine, rangeHolds, type SourceMappedRange } from '@image-layers/manifest/line-index';
 import { loadLayer } from '@image-layers/manifest/load';
@@ -18,6 +18,21 @@ export interface DockerfileUnderTest {
   all(keyword: string): Instruction[];
   /** The argument text of each instruction with that keyword, comments inside a RUN removed. */
   bodies(keyword: string): string[];
+  /**
+   * Each name an ARG declares, in order: one ARG instruction may declare several (`ARG A=1 \` then `B=2`), so a
+   * test reads names here rather than splitting an ARG's text.
+   */
+  argDeclarations: ArgDeclarationUnderTest[];
+  /** The default an ARG name ends with (the last declaration wins, as in Docker); undefined when none is given. */
+  argDefault(name: string): string | undefined;
+}
+
+export interface ArgDeclarationUnderTest {
+  name: string;
+  /** The default, quotes removed (`A="x y"` gives `x y`); undefined for `ARG A`. */
+  value: string | undefined;
+  /** The index of the declaring ARG in `instructions`. */
+  instructionIndex: number;
 }
 
 /**
@@ -36,6 +51,15 @@ export function fragmentsOnly(text: string, provenance: SourceMappedRange[]): Do
 /** Parses a Dockerfile fragment with the Dockerfile model the composer and linter use. */
 export function parseDockerfileText(text: string): DockerfileUnderTest {
   const model = parseDockerfile(text);
+  const argDeclarations = model.instructions.flatMap((instruction, instructionIndex) =>
+    instruction.keyword === 'ARG'
+      ? (instruction.node as Arg).getProperties().map((property) => ({
+          name: property.getName(),
+          value: property.getValue() ?? undefined,
+          instructionIndex,
+        }))
+      : [],
+  );
   return {
     text,
     model,
@@ -48,6 +72,8 @@ export function parseDockerfileText(text: string): DockerfileUnderTest {
           .filter((line) => !/^\s*#/.test(line))
           .join('\n'),
       ),
+    argDeclarations,
+    argDefault: (name) => argDeclarations.findLast((declaration) => declaration.name === name)?.value,
   };
 }
 
