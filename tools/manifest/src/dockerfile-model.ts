@@ -1,4 +1,35 @@
-import { DockerfileParser, type Argument, type Flag, type From, type Instruction } from 'dockerfile-ast';
+import {
+  Argument,
+  DockerfileParser,
+  Instruction as AstInstruction,
+  type Flag,
+  type From,
+  type Instruction,
+} from 'dockerfile-ast';
+
+// dockerfile-ast splits an instruction's text into arguments anew on every getArguments() (getArgumentsRange(),
+// getVariables(), ...), and dockerfile-utils' validator and this model ask many times per instruction: the
+// largest part of a CLI start's compose. A parsed instruction never changes, so the split is made once, but each
+// call gets new Argument, Range and Position objects: dockerfile-ast writes into what it gets back (From's
+// getImageNameRange() moves its argument's range, the list is shift()ed), so sharing them changed later answers.
+type Split = [value: string, line: number, character: number, endLine: number, endCharacter: number][];
+const astInstruction = AstInstruction.prototype as unknown as { getRawArguments(this: object): Argument[] };
+const splitArguments = astInstruction.getRawArguments;
+const splitOnce = new WeakMap<object, Split>();
+astInstruction.getRawArguments = function (this: object): Argument[] {
+  let split = splitOnce.get(this);
+  if (!split) {
+    split = splitArguments.call(this).map((arg) => {
+      const { start, end } = arg.getRange();
+      return [arg.getValue(), start.line, start.character, end.line, end.character];
+    });
+    splitOnce.set(this, split);
+  }
+  return split.map(
+    ([value, line, character, endLine, endCharacter]) =>
+      new Argument(value, { start: { line, character }, end: { line: endLine, character: endCharacter } }),
+  );
+};
 
 // The one Dockerfile model of the machinery: the text is parsed here, once, by dockerfile-ast, and read into
 // typed instructions (keyword, arguments, flags, spans, heredocs, ONBUILD triggers, stages). The composer, the
