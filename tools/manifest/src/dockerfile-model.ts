@@ -8,26 +8,59 @@ import {
 } from 'dockerfile-ast';
 
 // dockerfile-ast splits an instruction's text into arguments anew on every getArguments() (getArgumentsRange(),
-// getVariables(), ...), and dockerfile-utils' validator and this model ask many times per instruction: the
-// largest part of a CLI start's compose. A parsed instruction never changes, so the split is made once, but each
-// call gets new Argument, Range and Position objects: dockerfile-ast writes into what it gets back (From's
+// getVariables(), ...), and dockerfile-utils' validator and this model ask many times per instruction, each on a
+// parse of its own (the validator parses a fragment again; the composed Dockerfile repeats the fragments): the
+// largest part of a CLI start's compose. The split is a function of the instruction's text, escape character,
+// keyword length and first column, so it is made once per those, with lines kept relative to the instruction's.
+// Each call gets new Argument, Range and Position objects: dockerfile-ast writes into what it gets back (From's
 // getImageNameRange() moves its argument's range, the list is shift()ed), so sharing them changed later answers.
 type Split = [value: string, line: number, character: number, endLine: number, endCharacter: number][];
-const astInstruction = AstInstruction.prototype as unknown as { getRawArguments(this: object): Argument[] };
+interface AstPosition {
+  line: number;
+  character: number;
+}
+interface AstInstructionText {
+  escapeChar: string;
+  document: { offsetAt(position: AstPosition): number };
+  getRange(): { start: AstPosition };
+  getInstructionRange(): { start: AstPosition; end: AstPosition };
+  getTextContent(): string;
+}
+const astInstruction = AstInstruction.prototype as unknown as {
+  getRawArguments(this: AstInstructionText): Argument[];
+};
 const splitArguments = astInstruction.getRawArguments;
-const splitOnce = new WeakMap<object, Split>();
-astInstruction.getRawArguments = function (this: object): Argument[] {
-  let split = splitOnce.get(this);
+const splits = new Map<string, Split>();
+astInstruction.getRawArguments = function (this: AstInstructionText): Argument[] {
+  const text = this.getTextContent();
+  // The last argument's end is placed by what follows the text when it ends with a CR: not a function of it.
+  if (text.endsWith('\r')) return splitArguments.call(this);
+  const start = this.getRange().start;
+  const keyword = this.getInstructionRange();
+  const keywordLength = this.document.offsetAt(keyword.end) - this.document.offsetAt(keyword.start);
+  const key = `${this.escapeChar}\0${start.character}\0${keywordLength}\0${text}`;
+  let split = splits.get(key);
   if (!split) {
     split = splitArguments.call(this).map((arg) => {
-      const { start, end } = arg.getRange();
-      return [arg.getValue(), start.line, start.character, end.line, end.character];
+      const range = arg.getRange();
+      return [
+        arg.getValue(),
+        range.start.line - start.line,
+        range.start.character,
+        range.end.line - start.line,
+        range.end.character,
+      ];
     });
-    splitOnce.set(this, split);
+    // A bound on what a long-lived process (a test run) keeps; a CLI start splits a few hundred.
+    if (splits.size >= 10_000) splits.clear();
+    splits.set(key, split);
   }
   return split.map(
     ([value, line, character, endLine, endCharacter]) =>
-      new Argument(value, { start: { line, character }, end: { line: endLine, character: endCharacter } }),
+      new Argument(value, {
+        start: { line: start.line + line, character },
+        end: { line: start.line + endLine, character: endCharacter },
+      }),
   );
 };
 
