@@ -48,6 +48,13 @@ function steeringFiles(root) {
     'tsconfig.json',
     'tsconfig.base.json',
     'node_modules/.package-lock.json',
+    // The shell parser lint loads beside the bundle (external): what the bundle remembers of its parses
+    // (results/, manifest/remembered.ts) is from this parser, so another one is another bundle.
+    'node_modules/web-tree-sitter/package.json',
+    'node_modules/web-tree-sitter/web-tree-sitter.cjs',
+    'node_modules/web-tree-sitter/web-tree-sitter.wasm',
+    'node_modules/tree-sitter-bash/package.json',
+    'node_modules/tree-sitter-bash/tree-sitter-bash.wasm',
   ];
   for (const dir of fs.readdirSync(join(root, 'tools')))
     files.push(`tools/${dir}/package.json`, `tools/${dir}/tsconfig.json`);

@@ -260,3 +260,68 @@ export function parseDockerfile(text: string): DockerfileModel {
       ),
   };
 }
+
+/** An instruction of the model as JSON data: every field but dockerfile-ast's nodes (and the trigger's back link). */
+export interface PlainInstruction extends Omit<
+  DockerfileInstruction,
+  'node' | 'args' | 'flags' | 'trigger' | 'onbuild'
+> {
+  args: Omit<DockerfileArgument, 'node'>[];
+  flags: Omit<DockerfileFlag, 'node'>[];
+  trigger?: PlainInstruction;
+}
+
+/** The model's instructions as JSON data (plainInstructions' inverse is instructionsOf). */
+export function plainInstructions(instructions: DockerfileInstruction[]): PlainInstruction[] {
+  const plain = (instruction: DockerfileInstruction): PlainInstruction => ({
+    index: instruction.index,
+    keyword: instruction.keyword,
+    line: instruction.line,
+    endLine: instruction.endLine,
+    column: instruction.column,
+    span: instruction.span,
+    args: instruction.args.map(({ value, span }) => ({ value, span })),
+    flags: instruction.flags.map(({ name, value, span }) => ({ name, value, span })),
+    argumentsText: instruction.argumentsText,
+    heredocs: instruction.heredocs,
+    stage: instruction.stage,
+    ...(instruction.trigger ? { trigger: plain(instruction.trigger) } : {}),
+  });
+  return instructions.map(plain);
+}
+
+/**
+ * The instructions of `plain` (plainInstructions of the text `model()` parses) as the model's: each dockerfile-ast
+ * node is the one of `model()`, parsed on first use, so a reader of the plain fields alone never parses the text.
+ */
+export function instructionsOf(
+  plain: PlainInstruction[],
+  model: () => DockerfileModel,
+): DockerfileInstruction[] {
+  const lazy = <T extends object>(target: T, node: () => unknown): T =>
+    Object.defineProperty(target, 'node', { get: node, enumerable: true });
+  const described = (
+    instruction: PlainInstruction,
+    parsed: () => DockerfileInstruction,
+  ): DockerfileInstruction => {
+    const { trigger, ...fields } = instruction;
+    const result = lazy(
+      {
+        ...fields,
+        args: instruction.args.map((arg, index) =>
+          lazy({ ...arg } as DockerfileArgument, () => parsed().args[index]!.node),
+        ),
+        flags: instruction.flags.map((flag, index) =>
+          lazy({ ...flag } as DockerfileFlag, () => parsed().flags[index]!.node),
+        ),
+      } as DockerfileInstruction,
+      () => parsed().node,
+    );
+    if (trigger) {
+      result.trigger = described(trigger, () => parsed().trigger!);
+      result.trigger.onbuild = result;
+    }
+    return result;
+  };
+  return plain.map((instruction, index) => described(instruction, () => model().instructions[index]!));
+}
