@@ -17,7 +17,11 @@
 // - Run as CommonJS with a V8 code cache: beside each chunk X.mjs, X.cjs holds its code as a function body, which
 //   loadBundle() compiles with the code cache a first start left beside it (see writeCommonJsForms). The .mjs
 //   chunks are what IMAGE_LAYERS_DEBUG=1 runs, with their source maps.
-// - web-tree-sitter stays external: it finds its WASM runtime beside its own file.
+// - results/ beside the chunks: what the CLI remembers between starts of what it computed from texts (fragments,
+//   manifests, shell scripts; tools/manifest/src/remembered.ts). Inside the bundle's folder, so a bundle built
+//   from other inputs never reads them, and they go when the bundle goes.
+// - web-tree-sitter stays external: it finds its WASM runtime beside its own file; its files and the bash grammar
+//   are steering files, since what results/ holds of shell parses is theirs.
 // - Without esbuild (a workspace installed without its devDependencies) the CLI fails with one line naming what
 //   to run, rather than fall back to the slow path unnoticed.
 // Only node: built-ins are loaded to check the bundle; esbuild is loaded when a build is needed.
