@@ -1,7 +1,7 @@
 import type { Arg, JSONArgument } from 'dockerfile-ast';
-import { validate } from 'dockerfile-utils';
 import {
   instructionsOf,
+  loadDockerfileAst,
   parseDockerfile,
   plainInstructions,
   type DockerfileInstruction,
@@ -68,6 +68,16 @@ const VALIDATION_ERRORS = jsonKind<{ line: number; character: number; message: s
   1,
 );
 
+/**
+ * dockerfile-utils' validate(), loaded when a text's errors are not remembered: a start whose fragments are
+ * remembered loads no Dockerfile parser (see loadDockerfileAst, which it calls first for the argument split).
+ */
+function validator(): typeof import('dockerfile-utils').validate {
+  loadDockerfileAst();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous and lazy, as said above
+  return (require('dockerfile-utils') as typeof import('dockerfile-utils')).validate;
+}
+
 /** dockerfile-utils judges a fragment as a Dockerfile; fragments after the base get a stand-in FROM first. */
 function syntaxErrors(unit: FragmentUnit): ImageLayersError[] {
   const prefix = unit.isBase ? '' : 'FROM scratch\n';
@@ -75,7 +85,7 @@ function syntaxErrors(unit: FragmentUnit): ImageLayersError[] {
   // Remembered between CLI starts (manifest/remembered.ts): the validator parses the text again, cold.
   const text = prefix + unit.text;
   return remembered(VALIDATION_ERRORS, text, () =>
-    validate(text)
+    validator()(text)
       .filter((diagnostic) => diagnostic.severity === 1)
       .map((diagnostic) => ({
         line: diagnostic.range.start.line,

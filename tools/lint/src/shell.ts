@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import type { Node, Parser } from 'web-tree-sitter';
 import { isRemembered, remembered, type ResultKind } from '@image-layers/manifest/remembered';
 
 // RUN bodies and scripts are parsed by tree-sitter-bash (its WASM grammar under web-tree-sitter): a full
@@ -71,6 +71,9 @@ export async function loadShellParser(): Promise<void> {
   // The grammar is one large WASM module: V8's optimizing tier spends ~1.5 s compiling it in the background
   // (and a process waits for that before it exits), while the baseline compiler alone parses faster at our sizes.
   setFlagsFromString('--liftoff-only');
+  // Loaded here, not with this module: a lint whose scripts' parses are all remembered never needs it, and
+  // web-tree-sitter (outside the CLI's bundle, so without its code cache) cost such a lint ~8 ms to load.
+  const { Language, Parser } = await import('web-tree-sitter');
   await Parser.init();
   const grammar = createRequire(__filename).resolve('tree-sitter-bash/tree-sitter-bash.wasm');
   const language = await Language.load(grammar);

@@ -1,11 +1,22 @@
-import {
-  Argument,
-  DockerfileParser,
-  Instruction as AstInstruction,
-  type Flag,
-  type From,
-  type Instruction,
-} from 'dockerfile-ast';
+import type { Argument, Flag, From, Instruction } from 'dockerfile-ast';
+
+type DockerfileAst = typeof import('dockerfile-ast');
+let dockerfileAst: DockerfileAst | undefined;
+
+/**
+ * dockerfile-ast, loaded on the first parse, with its argument split made once per text (below): a CLI start
+ * whose fragments' readings are remembered (compose/fragment.ts, manifest/remembered.ts) parses nothing, and
+ * loading it cost a compose ~3 ms. A require() rather than an import(), as parsing is synchronous: esbuild
+ * bundles it as a module run on its first require, vitest and Node load the package as an import would.
+ * dockerfile-utils' validator parses with this same package: call this before it, for the split.
+ */
+export function loadDockerfileAst(): DockerfileAst {
+  if (dockerfileAst) return dockerfileAst;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous and lazy, as said above
+  const ast = require('dockerfile-ast') as DockerfileAst;
+  splitArgumentsOnce(ast);
+  return (dockerfileAst = ast);
+}
 
 // dockerfile-ast splits an instruction's text into arguments anew on every getArguments() (getArgumentsRange(),
 // getVariables(), ...), and dockerfile-utils' validator and this model ask many times per instruction, each on a
@@ -26,43 +37,45 @@ interface AstInstructionText {
   getInstructionRange(): { start: AstPosition; end: AstPosition };
   getTextContent(): string;
 }
-const astInstruction = AstInstruction.prototype as unknown as {
-  getRawArguments(this: AstInstructionText): Argument[];
-};
-const splitArguments = astInstruction.getRawArguments;
 const splits = new Map<string, Split>();
-astInstruction.getRawArguments = function (this: AstInstructionText): Argument[] {
-  const text = this.getTextContent();
-  // The last argument's end is placed by what follows the text when it ends with a CR: not a function of it.
-  if (text.endsWith('\r')) return splitArguments.call(this);
-  const start = this.getRange().start;
-  const keyword = this.getInstructionRange();
-  const keywordLength = this.document.offsetAt(keyword.end) - this.document.offsetAt(keyword.start);
-  const key = `${this.escapeChar}\0${start.character}\0${keywordLength}\0${text}`;
-  let split = splits.get(key);
-  if (!split) {
-    split = splitArguments.call(this).map((arg) => {
-      const range = arg.getRange();
-      return [
-        arg.getValue(),
-        range.start.line - start.line,
-        range.start.character,
-        range.end.line - start.line,
-        range.end.character,
-      ];
-    });
-    // A bound on what a long-lived process (a test run) keeps; a CLI start splits a few hundred.
-    if (splits.size >= 10_000) splits.clear();
-    splits.set(key, split);
-  }
-  return split.map(
-    ([value, line, character, endLine, endCharacter]) =>
-      new Argument(value, {
-        start: { line: start.line + line, character },
-        end: { line: start.line + endLine, character: endCharacter },
-      }),
-  );
-};
+function splitArgumentsOnce({ Argument, Instruction }: DockerfileAst): void {
+  const astInstruction = Instruction.prototype as unknown as {
+    getRawArguments(this: AstInstructionText): Argument[];
+  };
+  const splitArguments = astInstruction.getRawArguments;
+  astInstruction.getRawArguments = function (this: AstInstructionText): Argument[] {
+    const text = this.getTextContent();
+    // The last argument's end is placed by what follows the text when it ends with a CR: not a function of it.
+    if (text.endsWith('\r')) return splitArguments.call(this);
+    const start = this.getRange().start;
+    const keyword = this.getInstructionRange();
+    const keywordLength = this.document.offsetAt(keyword.end) - this.document.offsetAt(keyword.start);
+    const key = `${this.escapeChar}\0${start.character}\0${keywordLength}\0${text}`;
+    let split = splits.get(key);
+    if (!split) {
+      split = splitArguments.call(this).map((arg) => {
+        const range = arg.getRange();
+        return [
+          arg.getValue(),
+          range.start.line - start.line,
+          range.start.character,
+          range.end.line - start.line,
+          range.end.character,
+        ];
+      });
+      // A bound on what a long-lived process (a test run) keeps; a CLI start splits a few hundred.
+      if (splits.size >= 10_000) splits.clear();
+      splits.set(key, split);
+    }
+    return split.map(
+      ([value, line, character, endLine, endCharacter]) =>
+        new Argument(value, {
+          start: { line: start.line + line, character },
+          end: { line: start.line + endLine, character: endCharacter },
+        }),
+    );
+  };
+}
 
 // The one Dockerfile model of the machinery: the text is parsed here, once, by dockerfile-ast, and read into
 // typed instructions (keyword, arguments, flags, spans, heredocs, ONBUILD triggers, stages). The composer, the
@@ -205,7 +218,7 @@ function heredocsOf(node: Instruction, keyword: string, lines: string[], escape:
 
 /** Parses Dockerfile text (dockerfile-ast never throws). */
 export function parseDockerfile(text: string): DockerfileModel {
-  const dockerfile = DockerfileParser.parse(text);
+  const dockerfile = loadDockerfileAst().DockerfileParser.parse(text);
   const escape = dockerfile.getEscapeCharacter();
   const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
   const stages: DockerfileStage[] = [];

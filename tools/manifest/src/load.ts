@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { ImageLayersError, throwIfAny } from './errors';
 import { readJsonSource, type JsonSource } from './json-source';
 import { jsonKind, remembered, type ResultKind } from './remembered';
-import { imageManifestSchema, layerManifestSchema, type ImageManifest, type LayerManifest } from './schema';
+import { manifestSchemas, type ImageManifest, type LayerManifest } from './schema';
 import { readUnitFile } from './unit-file';
 import { IMAGE_MANIFEST, LAYER_FRAGMENT, LAYER_MANIFEST } from './layout';
 
@@ -56,11 +56,11 @@ const IMAGE_MANIFESTS = jsonKind<ImageManifest>('image-manifest', 1);
  */
 function validateManifest<T extends z.ZodType>(
   kind: ResultKind<z.output<T>>,
-  schema: T,
+  schema: () => T,
   source: JsonSource,
   unit: string,
 ): z.output<T> {
-  return remembered(kind, JSON.stringify(source.value), () => validate(schema, source, unit));
+  return remembered(kind, JSON.stringify(source.value), () => validate(schema(), source, unit));
 }
 
 export function validate<T extends z.ZodType>(schema: T, source: JsonSource, unit: string): z.output<T> {
@@ -113,7 +113,12 @@ export function loadLayer(dir: string): LoadedLayer {
     });
   }
   const source = readJsonSource(manifestFile, folderName, dir);
-  const manifest = validateManifest(LAYER_MANIFESTS, layerManifestSchema, source, folderName);
+  const manifest = validateManifest(
+    LAYER_MANIFESTS,
+    () => manifestSchemas().layerManifestSchema,
+    source,
+    folderName,
+  );
   if (manifest.name !== folderName) {
     throw new ImageLayersError({
       code: 'name-mismatch',
@@ -146,7 +151,12 @@ export function loadImage(dir: string): LoadedImage {
     });
   }
   const source = readJsonSource(manifestFile, basename(dir), dir);
-  const manifest = validateManifest(IMAGE_MANIFESTS, imageManifestSchema, source, basename(dir));
+  const manifest = validateManifest(
+    IMAGE_MANIFESTS,
+    () => manifestSchemas().imageManifestSchema,
+    source,
+    basename(dir),
+  );
   // The image's fragment is its own file: a path out of its folder would read (and echo) someone else's.
   const fragmentPath = normalize(manifest.fragment);
   if (isAbsolute(fragmentPath) || fragmentPath === '..' || fragmentPath.startsWith(`..${sep}`)) {

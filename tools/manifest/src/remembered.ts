@@ -70,7 +70,11 @@ interface Entry {
 }
 
 const entryName = (kind: string, input: string) => `${kind}-${hashOf(`${kind}\0${input}`)}.json`;
-const checkOf = (kind: string, input: string, result: string) => hashOf(`${kind}\0${input}\0${result}`);
+/**
+ * An entry's check: of its result and its name, which is the hash of its kind and input. The input itself is not
+ * hashed again (most of what a start hashed): an entry is used only when its input is the very text asked about.
+ */
+const checkOf = (name: string, result: string) => hashOf(`${name}\0${result}`);
 
 /** The stored form of a kind's result for `input`, from this process's reads or from its entry; else undefined. */
 function storedResult(kind: string, input: string): string | undefined {
@@ -78,9 +82,10 @@ function storedResult(kind: string, input: string): string | undefined {
   const memoryKey = `${kind}\0${input}`;
   const inMemory = known.get(memoryKey);
   if (inMemory !== undefined) return inMemory;
+  const name = entryName(kind, input);
   let entry: Partial<Entry>;
   try {
-    entry = JSON.parse(readFileSync(join(folder, entryName(kind, input)), 'utf8')) as Partial<Entry>;
+    entry = JSON.parse(readFileSync(join(folder, name), 'utf8')) as Partial<Entry>;
   } catch {
     return undefined;
   }
@@ -88,7 +93,7 @@ function storedResult(kind: string, input: string): string | undefined {
     entry?.kind !== kind ||
     entry.input !== input ||
     typeof entry.result !== 'string' ||
-    entry.check !== checkOf(kind, input, entry.result)
+    entry.check !== checkOf(name, entry.result)
   )
     return undefined;
   known.set(memoryKey, entry.result);
@@ -98,11 +103,12 @@ function storedResult(kind: string, input: string): string | undefined {
 function store(kind: string, input: string, result: string): void {
   if (folder === undefined) return;
   known.set(`${kind}\0${input}`, result);
-  const file = join(folder, entryName(kind, input));
+  const name = entryName(kind, input);
+  const file = join(folder, name);
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   try {
     mkdirSync(folder, { recursive: true });
-    const entry: Entry = { kind, input, result, check: checkOf(kind, input, result) };
+    const entry: Entry = { kind, input, result, check: checkOf(name, result) };
     writeFileSync(temp, JSON.stringify(entry));
     renameSync(temp, file);
   } catch {
