@@ -1,6 +1,7 @@
 import { parseDockerfile, type DockerfileInstruction } from '@image-layers/manifest/dockerfile-model';
 import { ImageLayersError } from '@image-layers/manifest/errors';
 import { rangeHolds, sourceLineOf, type SourceMappedRange } from '@image-layers/manifest/line-index';
+import { jsonKind, remembered } from '@image-layers/manifest/remembered';
 import type { FragmentSlice } from './cache-order';
 import type { ParsedFragment } from './fragment';
 
@@ -19,8 +20,14 @@ export interface ComposedBlock extends SourceMappedRange {
   composedAfter: string[];
 }
 
-const keywords = (instructions: DockerfileInstruction[]) =>
+/** What this check reads of an instruction of the composed text. */
+type ComposedInstruction = Pick<DockerfileInstruction, 'keyword' | 'line'>;
+
+const keywords = (instructions: ComposedInstruction[]) =>
   instructions.map((instruction) => instruction.keyword);
+
+/** The top-level instructions of a Dockerfile text, keyword and first line. */
+const KEYWORD_LINES = jsonKind<ComposedInstruction[]>('dockerfile-keyword-lines', 1);
 
 export function composedContractErrors(dockerfile: string, blocks: ComposedBlock[]): ImageLayersError[] {
   const errors: ImageLayersError[] = [];
@@ -43,8 +50,11 @@ export function composedContractErrors(dockerfile: string, blocks: ComposedBlock
       contract(blockAt(blocks, line), line, 'a lone carriage return, which parsers split differently'),
     );
   }
-  const instructions = parseDockerfile(dockerfile).instructions;
-  const byBlock = new Map<ComposedBlock, DockerfileInstruction[]>(blocks.map((block) => [block, []]));
+  // Remembered between CLI starts (manifest/remembered.ts): the composed text is the same until a source changes.
+  const instructions = remembered(KEYWORD_LINES, dockerfile, () =>
+    parseDockerfile(dockerfile).instructions.map(({ keyword, line }) => ({ keyword, line })),
+  );
+  const byBlock = new Map<ComposedBlock, ComposedInstruction[]>(blocks.map((block) => [block, []]));
   for (const instruction of instructions) {
     const block = blockAt(blocks, instruction.line);
     if (!block)

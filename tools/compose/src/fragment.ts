@@ -1,7 +1,14 @@
-import type { Arg, JSONArgument, Property } from 'dockerfile-ast';
-import { validate } from 'dockerfile-utils';
-import { parseDockerfile, type DockerfileInstruction } from '@image-layers/manifest/dockerfile-model';
+import type { Arg, JSONArgument } from 'dockerfile-ast';
+import {
+  instructionsOf,
+  loadDockerfileAst,
+  parseDockerfile,
+  plainInstructions,
+  type DockerfileInstruction,
+  type PlainInstruction,
+} from '@image-layers/manifest/dockerfile-model';
 import { ImageLayersError, type SourceLocation } from '@image-layers/manifest/errors';
+import { jsonKind, remembered } from '@image-layers/manifest/remembered';
 
 /** A fragment is one unit's Dockerfile text: a layer's layer.Dockerfile or an image's own fragment. */
 export interface FragmentUnit {
@@ -26,19 +33,25 @@ export interface CopySource {
 }
 
 /**
- * One name an ARG instruction declares. A run of ARGs is best written as one instruction (`ARG A=1 \` then
- * `B=2` on the next line): the legacy builder commits each instruction as a build step, cache hit or not.
+ * One name an ARG declares, as the composer sets its default: 0-based places. A run of ARGs is best written as
+ * one instruction (`ARG A=1 \` then `B=2` on the next line): the legacy builder commits each instruction as a
+ * build step, cache hit or not.
  */
-export interface ArgDeclaration {
-  instruction: Arg;
-  property: Property;
+export interface FragmentArg {
+  /** The line the name is on. */
+  line: number;
+  /** The default as written, null for `ARG NAME` without one. */
+  value: string | null;
+  /** Where the name ends, and the default when there is one. */
+  nameEnd: { line: number; character: number };
+  valueEnd: { line: number; character: number } | null;
 }
 
 export interface ParsedFragment {
   unit: FragmentUnit;
   instructions: DockerfileInstruction[];
-  /** Each ARG name the fragment declares, with its instruction; one ARG may declare several (`ARG A=1 \ B=2`). */
-  args: Map<string, ArgDeclaration>;
+  /** Each name an ARG declares (one ARG may declare several); a later ARG of a name replaces an earlier one. */
+  args: Map<string, FragmentArg>;
   copySources: CopySource[];
   /** WORKDIR when the fragment ends (absolute paths only), for the next unit's relative COPYs. */
   workdirAfter: string;
@@ -53,23 +66,45 @@ function locationOf(
   return { file: unit.file, line: line + 1, column: character + 1 };
 }
 
+/** dockerfile-utils' errors (not warnings) in a Dockerfile text: 0-based places and messages. */
+const VALIDATION_ERRORS = jsonKind<{ line: number; character: number; message: string }[]>(
+  'dockerfile-utils-errors',
+  1,
+);
+
+/**
+ * dockerfile-utils' validate(), loaded when a text's errors are not remembered: a start whose fragments are
+ * remembered loads no Dockerfile parser (see loadDockerfileAst, which it calls first for the argument split).
+ */
+function validator(): typeof import('dockerfile-utils').validate {
+  loadDockerfileAst();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous and lazy, as said above
+  return (require('dockerfile-utils') as typeof import('dockerfile-utils')).validate;
+}
+
 /** dockerfile-utils judges a fragment as a Dockerfile; fragments after the base get a stand-in FROM first. */
 function syntaxErrors(unit: FragmentUnit): ImageLayersError[] {
   const prefix = unit.isBase ? '' : 'FROM scratch\n';
   const shift = unit.isBase ? 0 : 1;
-  return validate(prefix + unit.text)
-    .filter((diagnostic) => diagnostic.severity === 1 && diagnostic.range.start.line >= shift)
+  // Remembered between CLI starts (manifest/remembered.ts): the validator parses the text again, cold.
+  const text = prefix + unit.text;
+  return remembered(VALIDATION_ERRORS, text, () =>
+    validator()(text)
+      .filter((diagnostic) => diagnostic.severity === 1)
+      .map((diagnostic) => ({
+        line: diagnostic.range.start.line,
+        character: diagnostic.range.start.character,
+        message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
+      })),
+  )
+    .filter((error) => error.line >= shift)
     .map(
-      (diagnostic) =>
+      (error) =>
         new ImageLayersError({
           code: 'invalid-instruction',
           unit: unit.name,
-          location: {
-            file: unit.file,
-            line: diagnostic.range.start.line - shift + 1,
-            column: diagnostic.range.start.character + 1,
-          },
-          message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
+          location: { file: unit.file, line: error.line - shift + 1, column: error.character + 1 },
+          message: error.message,
           fix: 'correct the instruction; the fragment must be valid Dockerfile syntax on its own',
         }),
     );
@@ -195,14 +230,11 @@ function resolveDestination(
  * The words of a COPY or ADD after its flags: JSON strings in the exec form (`COPY ["a b", "/c"]`, whose values
  * are read from the source text: dockerfile-ast's own values drop spaces), else the shell-form words.
  */
-function copyArguments(
-  unit: FragmentUnit,
-  instruction: DockerfileInstruction,
-): { value: string; range: { start: { line: number; character: number } } }[] {
+function copyArguments(text: string, instruction: DockerfileInstruction): CopyWord[] {
   const json =
     (instruction.node as unknown as { getJSONStrings?(): JSONArgument[] }).getJSONStrings?.() ?? [];
   if (json.length > 0) {
-    const lines = unit.text.split('\n');
+    const lines = text.split('\n');
     return json.map((string) => {
       const { start, end } = string.getRange();
       const raw =
@@ -213,7 +245,7 @@ function copyArguments(
       } catch {
         value = string.getJSONValue();
       }
-      return { value, range: { start } };
+      return { value, range: { start: { line: start.line, character: start.character } } };
     });
   }
   return instruction.args.map((arg) => ({
@@ -226,6 +258,7 @@ function copyArguments(
 function copySources(
   unit: FragmentUnit,
   instructions: DockerfileInstruction[],
+  copyWords: FragmentReading['copyWords'],
   workdirBefore: string,
 ): { sources: CopySource[]; workdirAfter: string; errors: ImageLayersError[] } {
   const sources: CopySource[] = [];
@@ -240,7 +273,7 @@ function copySources(
     }
     if (keyword !== 'COPY' && keyword !== 'ADD') continue;
     if (instruction.flags.some((flag) => flag.name === 'from')) continue;
-    const args = copyArguments(unit, instruction);
+    const args = copyWords[instruction.index] ?? [];
     const destination = args[args.length - 1]?.value ?? '';
     const sourceArgs = args.slice(0, -1);
     for (const arg of sourceArgs) {
@@ -269,6 +302,42 @@ function copySources(
   return { sources, workdirAfter: workdir, errors };
 }
 
+/** A word of a COPY or ADD after its flags (copyArguments), with its 0-based place. */
+type CopyWord = { value: string; range: { start: { line: number; character: number } } };
+
+/** What readFragment reads of a fragment's text alone, as JSON data. */
+interface FragmentReading {
+  instructions: PlainInstruction[];
+  args: [name: string, arg: FragmentArg][];
+  /** The words of each COPY and ADD, by the instruction's index. */
+  copyWords: Record<number, CopyWord[]>;
+}
+const FRAGMENT_READINGS = jsonKind<FragmentReading>('fragment-reading', 2);
+
+function readingOf(text: string, instructions: DockerfileInstruction[]): FragmentReading {
+  const args = new Map<string, FragmentArg>();
+  const copyWords: FragmentReading['copyWords'] = {};
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD')
+      copyWords[instruction.index] = copyArguments(text, instruction);
+    if (instruction.keyword !== 'ARG') continue;
+    const at = (position: { line: number; character: number }) => ({
+      line: position.line,
+      character: position.character,
+    });
+    for (const property of (instruction.node as Arg).getProperties()) {
+      const valueRange = property.getValueRange();
+      args.set(property.getName(), {
+        line: property.getRange().start.line,
+        value: property.getValue() ?? null,
+        nameEnd: at(property.getNameRange().end),
+        valueEnd: valueRange ? at(valueRange.end) : null,
+      });
+    }
+  }
+  return { instructions: plainInstructions(instructions), args: [...args], copyWords };
+}
+
 /**
  * Reads a fragment (the Dockerfile model, manifest/dockerfile-model.ts) without judging it: its instructions, ARGs,
  * COPY sources and the WORKDIR it ends at, plus the COPY problems found on the way. What the linter needs of the
@@ -279,19 +348,18 @@ export function readFragment(
   unit: FragmentUnit,
   workdirBefore: string,
 ): { fragment: ParsedFragment; copyErrors: ImageLayersError[] } {
-  const instructions = parseDockerfile(unit.text).instructions;
-  const args = new Map<string, ArgDeclaration>();
-  for (const instruction of instructions) {
-    if (instruction.keyword !== 'ARG') continue;
-    const arg = instruction.node as Arg;
-    for (const property of arg.getProperties()) args.set(property.getName(), { instruction: arg, property });
-  }
-  const copies = copySources(unit, instructions, workdirBefore);
+  // What the text alone gives is remembered between CLI starts (manifest/remembered.ts); the instructions'
+  // dockerfile-ast nodes are then parsed only if something asks for one.
+  let parsed: ReturnType<typeof parseDockerfile> | undefined;
+  const model = () => (parsed ??= parseDockerfile(unit.text));
+  const reading = remembered(FRAGMENT_READINGS, unit.text, () => readingOf(unit.text, model().instructions));
+  const instructions = instructionsOf(reading.instructions, model);
+  const copies = copySources(unit, instructions, reading.copyWords, workdirBefore);
   return {
     fragment: {
       unit,
       instructions,
-      args,
+      args: new Map(reading.args),
       copySources: copies.sources,
       workdirAfter: copies.workdirAfter,
     },

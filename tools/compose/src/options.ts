@@ -70,14 +70,15 @@ export function resolveOptions(args: {
   const errors: ImageLayersError[] = [];
   for (const [name, value] of Object.entries(args.given)) {
     const option = args.declared[name];
-    const location = args.imageSource.locate([...args.optionsPath, name]);
+    // Pointing into image.json parses its JSON tree, which a valid image never needs.
+    const location = () => args.imageSource.locate([...args.optionsPath, name]);
     if (!option) {
       const known = Object.keys(args.declared);
       errors.push(
         new ImageLayersError({
           code: 'unknown-option',
           unit: args.layer,
-          location,
+          location: location(),
           message: `layer "${args.layer}" has no option "${name}"`,
           fix: known.length
             ? `use one of: ${known.join(', ')}`
@@ -92,7 +93,7 @@ export function resolveOptions(args: {
         new ImageLayersError({
           code: 'invalid-option',
           unit: args.layer,
-          location,
+          location: location(),
           message: `option ${name} of "${args.layer}" is ${describe(value)}, not ${expected}`,
           fix: `give ${name} ${expected} (${option.description})`,
         }),
@@ -107,7 +108,7 @@ export function resolveOptions(args: {
           unit: args.layer,
           location:
             itemProblem.index === undefined
-              ? location
+              ? location()
               : args.imageSource.locate([...args.optionsPath, name, itemProblem.index]),
           message: `option ${name} of "${args.layer}" ${itemProblem.message}`,
           fix: itemProblem.fix,
@@ -124,7 +125,7 @@ export function resolveOptions(args: {
         new ImageLayersError({
           code: 'invalid-option',
           unit: args.layer,
-          location,
+          location: location(),
           message: `option ${name} of "${args.layer}" is "${String(value)}", which does not match ${option.pattern}`,
           fix: `give ${name} a value matching ${option.pattern} (${option.description})`,
         }),
@@ -147,8 +148,8 @@ export function optionBindingErrors(
 ): ImageLayersError[] {
   const errors: ImageLayersError[] = [];
   for (const [name, option] of Object.entries(declared)) {
-    const declaration = fragment.args.get(name);
-    if (!declaration) {
+    const arg = fragment.args.get(name);
+    if (!arg) {
       errors.push(
         new ImageLayersError({
           code: 'option-without-arg',
@@ -160,25 +161,22 @@ export function optionBindingErrors(
       );
       continue;
     }
-    const { property } = declaration;
-    if (
-      property.getNameRange().end.line !== (property.getValueRange()?.end ?? property.getNameRange().end).line
-    ) {
+    if (arg.nameEnd.line !== (arg.valueEnd ?? arg.nameEnd).line) {
       errors.push(
         new ImageLayersError({
           code: 'option-arg-multiline',
           unit: fragment.unit.name,
-          location: { file: fragment.unit.file, line: property.getRange().start.line + 1, column: 1 },
+          location: { file: fragment.unit.file, line: arg.line + 1, column: 1 },
           message: `ARG ${name} spreads its default over several lines, so the composer cannot set it`,
           fix: `write \`ARG ${name}=<default>\` on one line`,
         }),
       );
       continue;
     }
-    const inFragment = property.getValue();
+    const inFragment = arg.value;
     const expected = Array.isArray(option.default) ? option.default.join(' ') : String(option.default);
     if (inFragment !== expected) {
-      const line = property.getRange().start.line + 1;
+      const line = arg.line + 1;
       errors.push(
         new ImageLayersError({
           code: 'option-default-mismatch',
@@ -199,17 +197,15 @@ export function applyOptions(fragment: ParsedFragment, values: Map<string, Optio
   // Right to left, so a value set on a line leaves the positions of the names before it on that line as they were.
   const settings = [...values]
     .flatMap(([name, value]) => {
-      const property = fragment.args.get(name)?.property;
-      return property ? [{ property, value }] : [];
+      const arg = fragment.args.get(name);
+      return arg ? [{ arg, value }] : [];
     })
     .sort(
-      (a, b) =>
-        b.property.getNameRange().end.line - a.property.getNameRange().end.line ||
-        b.property.getNameRange().end.character - a.property.getNameRange().end.character,
+      (a, b) => b.arg.nameEnd.line - a.arg.nameEnd.line || b.arg.nameEnd.character - a.arg.nameEnd.character,
     );
-  for (const { property, value } of settings) {
-    const nameEnd = property.getNameRange().end;
-    const valueEnd = property.getValueRange()?.end ?? nameEnd;
+  for (const { arg, value } of settings) {
+    const nameEnd = arg.nameEnd;
+    const valueEnd = arg.valueEnd ?? nameEnd;
     const line = lines[nameEnd.line] ?? '';
     lines[nameEnd.line] =
       `${line.slice(0, nameEnd.character)}=${renderOptionValue(value)}${line.slice(valueEnd.character)}`;

@@ -123,7 +123,8 @@ export function requirementErrors(
     requirer: string,
     requirements: string[],
     index: number,
-    location: ReturnType<typeof at>,
+    // A function: pointing into a manifest parses its JSON tree, which a valid image never needs.
+    location: () => ReturnType<typeof at>,
     manifest?: LoadedLayer['source'],
   ) => {
     requirements.forEach((requirement, position) => {
@@ -134,7 +135,7 @@ export function requirementErrors(
           new ImageLayersError({
             code: 'requires-itself',
             unit: requirer,
-            location: manifest?.locate(['requires', position]) ?? location,
+            location: manifest?.locate(['requires', position]) ?? location(),
             message: `"${requirer}" requires ${requirement}, which it provides itself: a requirement must be met by a layer listed before it`,
             fix: `remove "${requirement}" from "requires" (a layer has what it provides once its own fragment has run)`,
           }),
@@ -153,7 +154,7 @@ export function requirementErrors(
             new ImageLayersError({
               code: 'requirement-cycle',
               unit: requirer,
-              location,
+              location: location(),
               message: `the requirements of ${names.map((name) => `"${name}"`).join(' -> ')} form a cycle (each needs what the next provides): no order of these layers meets them all`,
               fix: 'break the cycle: drop one of these requirements, or move what one of them needs into a layer listed before all of them',
             }),
@@ -164,7 +165,7 @@ export function requirementErrors(
           new ImageLayersError({
             code: 'requirement-order',
             unit: requirer,
-            location,
+            location: location(),
             message: `"${requirer}" requires ${requirement}, which "${providerName}" provides, but "${providerName}" is listed after it`,
             fix: `move "${providerName}" above "${requirer}" in "layers"`,
           }),
@@ -178,7 +179,7 @@ export function requirementErrors(
         new ImageLayersError({
           code: 'missing-requirement',
           unit: requirer,
-          location,
+          location: location(),
           message: `"${requirer}" requires ${requirement}, which no listed layer provides`,
           fix: candidates.length
             ? `add ${candidates.map((name) => `"${name}"`).join(' or ')} to "layers" before "${requirer}"`
@@ -188,8 +189,8 @@ export function requirementErrors(
     });
   };
   layers.forEach((layer, index) =>
-    check(layer.name, layer.manifest.requires, index, at(index), layer.source),
+    check(layer.name, layer.manifest.requires, index, () => at(index), layer.source),
   );
-  check(image.name, image.manifest.requires, layers.length, image.source.locate(['requires']));
+  check(image.name, image.manifest.requires, layers.length, () => image.source.locate(['requires']));
   return errors;
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   constants,
@@ -138,9 +137,15 @@ function checkExistingOutput(outDir: string, stat: BigIntStats): void {
   }
 }
 
+/** 8 hex digits that tell this process's temporary names apart (not node:crypto's: loading it cost a start ~4 ms). */
+const randomHex = () =>
+  Math.floor(Math.random() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0');
+
 /** The names of this process's temporary siblings of an output folder: `<name>.tmp-<pid>-<random>`. */
 function temporarySibling(outDir: string, kind: 'tmp' | 'old'): string {
-  return `${outDir}.${kind}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  return `${outDir}.${kind}-${process.pid}-${randomHex()}`;
 }
 
 function isRunning(pid: number): boolean {
@@ -257,7 +262,7 @@ export function writeComposedImage(composed: ComposedImage, outDir: string): voi
 
 /** Writes one file through a temporary sibling and a rename, so readers never see half of it. */
 export function writeFileAtomic(file: string, text: string): void {
-  const temporary = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temporary = `${file}.tmp-${process.pid}-${randomHex()}`;
   try {
     writeFileSync(temporary, text, { flag: 'wx' });
     renameSync(temporary, file);

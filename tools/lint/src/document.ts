@@ -96,11 +96,14 @@ export function parseDocument(text: string): LintDocument {
     const described: LintInstruction = { ...node, trigger: undefined, onbuild: undefined };
     const body = node.keyword === 'RUN' ? runScriptOf(index, node.node, model.escape) : undefined;
     if (body) {
-      const shell = body.notShell ? emptyShellScript() : readShell(body.script);
+      // Parsed on first use: lintText first asks whether the parser must be loaded for it (shellParserNeeded).
+      let shell: ShellScript | undefined;
       const start = { line: node.span.line, character: node.span.column };
       described.run = {
         body,
-        shell,
+        get shell() {
+          return (shell ??= body.notShell ? emptyShellScript() : readShell(body.script));
+        },
         at: (offset) =>
           positionAt(body.origin[Math.min(offset, body.origin.length - 1)] ?? index.offsetOf(start)),
       };

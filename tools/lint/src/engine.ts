@@ -3,7 +3,7 @@ import { makeContext } from './context';
 import { parseDocument } from './document';
 import { parsePragmas, suppressor } from './pragmas';
 import { RULES, ruleByCode } from './rules/index';
-import { loadShellParser } from './shell';
+import { loadShellParser, shellParserNeeded } from './shell';
 import type { Finding, Position, Rule, LintUnit } from './types';
 import { sourceLineOf } from '@image-layers/manifest/line-index';
 
@@ -21,10 +21,13 @@ export interface LintRequest {
 
 /** Lints Dockerfile text: every rule, then pragmas, then the config's ignores and severity overrides. */
 export async function lintText(request: LintRequest): Promise<Finding[]> {
-  await loadShellParser();
   const config = request.config ?? emptyConfig();
   const units = request.units ?? [];
   const doc = parseDocument(request.text);
+  const scripts = doc.instructions
+    .flatMap((instruction) => [instruction.run, instruction.trigger?.run])
+    .flatMap((run) => (run && !run.body.notShell ? [run.body.script] : []));
+  if (shellParserNeeded(scripts)) await loadShellParser();
   const context = makeContext(doc, units, config.trustedRegistries);
   const rules = request.rules ?? RULES;
   const pragmas = config.disableIgnorePragma ? [] : parsePragmas(doc);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import type { Node, Parser } from 'web-tree-sitter';
+import { isRemembered, remembered, type ResultKind } from '@image-layers/manifest/remembered';
 
 // RUN bodies and scripts are parsed by tree-sitter-bash (its WASM grammar under web-tree-sitter): a full
 // syntax tree, so `a && b || true`, pipes, heredocs and command substitutions are what the shell sees,
@@ -70,6 +71,9 @@ export async function loadShellParser(): Promise<void> {
   // The grammar is one large WASM module: V8's optimizing tier spends ~1.5 s compiling it in the background
   // (and a process waits for that before it exits), while the baseline compiler alone parses faster at our sizes.
   setFlagsFromString('--liftoff-only');
+  // Loaded here, not with this module: a lint whose scripts' parses are all remembered never needs it, and
+  // web-tree-sitter (outside the CLI's bundle, so without its code cache) cost such a lint ~8 ms to load.
+  const { Language, Parser } = await import('web-tree-sitter');
   await Parser.init();
   const grammar = createRequire(__filename).resolve('tree-sitter-bash/tree-sitter-bash.wasm');
   const language = await Language.load(grammar);
@@ -115,8 +119,46 @@ interface ListPart {
   list?: { operator: string; left: ListPart; right: ListPart };
 }
 
-/** Parses a script; call loadShellParser() first. */
+/** A parsed script as JSON data, kept without its source (the input): a fallback names its commands by index. */
+const SHELL_SCRIPTS: ResultKind<ShellScript> = {
+  name: 'shell-script',
+  version: 1,
+  pack: (script) => ({
+    ...script,
+    fallbacks: script.fallbacks.map(({ guarded, ...fallback }) => ({
+      ...fallback,
+      guarded: guarded.map((command) => script.commands.indexOf(command)),
+    })),
+  }),
+  unpack: (data) => {
+    const { fallbacks, ...script } = data as Omit<ShellScript, 'fallbacks'> & {
+      fallbacks: (Omit<ShellFallback, 'guarded'> & { guarded: number[] })[];
+    };
+    return {
+      ...script,
+      fallbacks: fallbacks.map(({ guarded, ...fallback }) => ({
+        ...fallback,
+        guarded: guarded.map((index) => script.commands[index]!),
+      })),
+    };
+  },
+};
+
+/**
+ * Whether parsing these scripts needs the parser loaded (loadShellParser): not when each one's parse is
+ * remembered between CLI starts (manifest/remembered.ts), which saves a lint loading the WASM grammar at all.
+ */
+export function shellParserNeeded(sources: string[]): boolean {
+  return !parser && sources.some((source) => !isRemembered(SHELL_SCRIPTS, source));
+}
+
+/** Parses a script; call loadShellParser() first, unless shellParserNeeded() says there is no need. */
 export function parseShell(source: string): ShellScript {
+  const script = remembered(SHELL_SCRIPTS, source, () => ({ ...parseShellTree(source), source: '' }));
+  return { ...script, source };
+}
+
+function parseShellTree(source: string): ShellScript {
   if (!parser) throw new Error('loadShellParser() must finish before parseShell()');
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');

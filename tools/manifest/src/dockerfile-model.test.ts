@@ -78,3 +78,38 @@ describe('the Dockerfile model', () => {
     ]);
   });
 });
+
+test('the split of arguments made once per instruction: each call gets its own objects, so asking again answers the same', () => {
+  // dockerfile-ast moves the range of the argument it gets back (From's getImageNameRange) and shifts flags off the
+  // list: were they shared, FROM debian:12 would lose its tag on the second ask.
+  const [, from, copy] = parseDockerfile(text).instructions.map((i) => i.node);
+  const image = from as unknown as { getImageName(): string; getImageTag(): string | null };
+  for (let ask = 0; ask < 3; ask++) {
+    expect([image.getImageName(), image.getImageTag()]).toEqual(['${BASE_IMAGE}', null]);
+    expect(copy!.getArguments().map((arg) => arg.getValue())).toEqual(['a.sh', '/usr/local/bin/']);
+  }
+  const debian = parseDockerfile('FROM debian:12\n').instructions[0]!.node as unknown as typeof image;
+  for (let ask = 0; ask < 3; ask++)
+    expect([debian.getImageName(), debian.getImageTag()]).toEqual(['debian', '12']);
+  // The same instruction's text elsewhere (as the validator's parse with a FROM first) is split at its own place.
+  const spans = (source: string) =>
+    parseDockerfile(source)
+      .all('RUN')
+      .flatMap((run) => run.args.map((arg) => [arg.value, arg.span]));
+  const run = 'RUN a \\\n  b';
+  expect(spans(run)).toEqual([
+    ['a', { line: 0, column: 4, endLine: 0, endColumn: 5 }],
+    ['b', { line: 1, column: 2, endLine: 1, endColumn: 3 }],
+  ]);
+  expect(spans(`FROM scratch\n\n${run}`)).toEqual([
+    ['a', { line: 2, column: 4, endLine: 2, endColumn: 5 }],
+    ['b', { line: 3, column: 2, endLine: 3, endColumn: 3 }],
+  ]);
+  const trigger = parseDockerfile(`ONBUILD ${run}`).instructions[0]!.trigger!;
+  expect(trigger.args.map((arg) => [arg.value, arg.span])).toEqual([
+    ['a', { line: 0, column: 12, endLine: 0, endColumn: 13 }],
+    ['b', { line: 1, column: 2, endLine: 1, endColumn: 3 }],
+  ]);
+  expect(copy!.getArguments()).not.toBe(copy!.getArguments());
+  expect(copy!.getArguments()[0]!.getRange()).not.toBe(copy!.getArguments()[0]!.getRange());
+});

@@ -1,4 +1,81 @@
-import { DockerfileParser, type Argument, type Flag, type From, type Instruction } from 'dockerfile-ast';
+import type { Argument, Flag, From, Instruction } from 'dockerfile-ast';
+
+type DockerfileAst = typeof import('dockerfile-ast');
+let dockerfileAst: DockerfileAst | undefined;
+
+/**
+ * dockerfile-ast, loaded on the first parse, with its argument split made once per text (below): a CLI start
+ * whose fragments' readings are remembered (compose/fragment.ts, manifest/remembered.ts) parses nothing, and
+ * loading it cost a compose ~3 ms. A require() rather than an import(), as parsing is synchronous: esbuild
+ * bundles it as a module run on its first require, vitest and Node load the package as an import would.
+ * dockerfile-utils' validator parses with this same package: call this before it, for the split.
+ */
+export function loadDockerfileAst(): DockerfileAst {
+  if (dockerfileAst) return dockerfileAst;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous and lazy, as said above
+  const ast = require('dockerfile-ast') as DockerfileAst;
+  splitArgumentsOnce(ast);
+  return (dockerfileAst = ast);
+}
+
+// dockerfile-ast splits an instruction's text into arguments anew on every getArguments() (getArgumentsRange(),
+// getVariables(), ...), and dockerfile-utils' validator and this model ask many times per instruction, each on a
+// parse of its own (the validator parses a fragment again; the composed Dockerfile repeats the fragments): the
+// largest part of a CLI start's compose. The split is a function of the instruction's text, escape character,
+// keyword length and first column, so it is made once per those, with lines kept relative to the instruction's.
+// Each call gets new Argument, Range and Position objects: dockerfile-ast writes into what it gets back (From's
+// getImageNameRange() moves its argument's range, the list is shift()ed), so sharing them changed later answers.
+type Split = [value: string, line: number, character: number, endLine: number, endCharacter: number][];
+interface AstPosition {
+  line: number;
+  character: number;
+}
+interface AstInstructionText {
+  escapeChar: string;
+  document: { offsetAt(position: AstPosition): number };
+  getRange(): { start: AstPosition };
+  getInstructionRange(): { start: AstPosition; end: AstPosition };
+  getTextContent(): string;
+}
+const splits = new Map<string, Split>();
+function splitArgumentsOnce({ Argument, Instruction }: DockerfileAst): void {
+  const astInstruction = Instruction.prototype as unknown as {
+    getRawArguments(this: AstInstructionText): Argument[];
+  };
+  const splitArguments = astInstruction.getRawArguments;
+  astInstruction.getRawArguments = function (this: AstInstructionText): Argument[] {
+    const text = this.getTextContent();
+    // The last argument's end is placed by what follows the text when it ends with a CR: not a function of it.
+    if (text.endsWith('\r')) return splitArguments.call(this);
+    const start = this.getRange().start;
+    const keyword = this.getInstructionRange();
+    const keywordLength = this.document.offsetAt(keyword.end) - this.document.offsetAt(keyword.start);
+    const key = `${this.escapeChar}\0${start.character}\0${keywordLength}\0${text}`;
+    let split = splits.get(key);
+    if (!split) {
+      split = splitArguments.call(this).map((arg) => {
+        const range = arg.getRange();
+        return [
+          arg.getValue(),
+          range.start.line - start.line,
+          range.start.character,
+          range.end.line - start.line,
+          range.end.character,
+        ];
+      });
+      // A bound on what a long-lived process (a test run) keeps; a CLI start splits a few hundred.
+      if (splits.size >= 10_000) splits.clear();
+      splits.set(key, split);
+    }
+    return split.map(
+      ([value, line, character, endLine, endCharacter]) =>
+        new Argument(value, {
+          start: { line: start.line + line, character },
+          end: { line: start.line + endLine, character: endCharacter },
+        }),
+    );
+  };
+}
 
 // The one Dockerfile model of the machinery: the text is parsed here, once, by dockerfile-ast, and read into
 // typed instructions (keyword, arguments, flags, spans, heredocs, ONBUILD triggers, stages). The composer, the
@@ -141,7 +218,7 @@ function heredocsOf(node: Instruction, keyword: string, lines: string[], escape:
 
 /** Parses Dockerfile text (dockerfile-ast never throws). */
 export function parseDockerfile(text: string): DockerfileModel {
-  const dockerfile = DockerfileParser.parse(text);
+  const dockerfile = loadDockerfileAst().DockerfileParser.parse(text);
   const escape = dockerfile.getEscapeCharacter();
   const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
   const stages: DockerfileStage[] = [];
@@ -195,4 +272,69 @@ export function parseDockerfile(text: string): DockerfileModel {
         instruction.trigger ? [instruction, instruction.trigger] : [instruction],
       ),
   };
+}
+
+/** An instruction of the model as JSON data: every field but dockerfile-ast's nodes (and the trigger's back link). */
+export interface PlainInstruction extends Omit<
+  DockerfileInstruction,
+  'node' | 'args' | 'flags' | 'trigger' | 'onbuild'
+> {
+  args: Omit<DockerfileArgument, 'node'>[];
+  flags: Omit<DockerfileFlag, 'node'>[];
+  trigger?: PlainInstruction;
+}
+
+/** The model's instructions as JSON data (plainInstructions' inverse is instructionsOf). */
+export function plainInstructions(instructions: DockerfileInstruction[]): PlainInstruction[] {
+  const plain = (instruction: DockerfileInstruction): PlainInstruction => ({
+    index: instruction.index,
+    keyword: instruction.keyword,
+    line: instruction.line,
+    endLine: instruction.endLine,
+    column: instruction.column,
+    span: instruction.span,
+    args: instruction.args.map(({ value, span }) => ({ value, span })),
+    flags: instruction.flags.map(({ name, value, span }) => ({ name, value, span })),
+    argumentsText: instruction.argumentsText,
+    heredocs: instruction.heredocs,
+    stage: instruction.stage,
+    ...(instruction.trigger ? { trigger: plain(instruction.trigger) } : {}),
+  });
+  return instructions.map(plain);
+}
+
+/**
+ * The instructions of `plain` (plainInstructions of the text `model()` parses) as the model's: each dockerfile-ast
+ * node is the one of `model()`, parsed on first use, so a reader of the plain fields alone never parses the text.
+ */
+export function instructionsOf(
+  plain: PlainInstruction[],
+  model: () => DockerfileModel,
+): DockerfileInstruction[] {
+  const lazy = <T extends object>(target: T, node: () => unknown): T =>
+    Object.defineProperty(target, 'node', { get: node, enumerable: true });
+  const described = (
+    instruction: PlainInstruction,
+    parsed: () => DockerfileInstruction,
+  ): DockerfileInstruction => {
+    const { trigger, ...fields } = instruction;
+    const result = lazy(
+      {
+        ...fields,
+        args: instruction.args.map((arg, index) =>
+          lazy({ ...arg } as DockerfileArgument, () => parsed().args[index]!.node),
+        ),
+        flags: instruction.flags.map((flag, index) =>
+          lazy({ ...flag } as DockerfileFlag, () => parsed().flags[index]!.node),
+        ),
+      } as DockerfileInstruction,
+      () => parsed().node,
+    );
+    if (trigger) {
+      result.trigger = described(trigger, () => parsed().trigger!);
+      result.trigger.onbuild = result;
+    }
+    return result;
+  };
+  return plain.map((instruction, index) => described(instruction, () => model().instructions[index]!));
 }

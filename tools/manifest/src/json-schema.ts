@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { imageTestSchema } from './image-test-schema';
-import { imageManifestSchema, layerManifestSchema } from './schema';
+import { manifestSchemas } from './schema';
 
 /**
  * The JSON Schema files editors use through "$schema", generated from the zod schemas so the two can
@@ -9,6 +9,7 @@ import { imageManifestSchema, layerManifestSchema } from './schema';
 export function jsonSchemas(): Record<string, string> {
   const render = (schema: z.ZodType, title: string, description: string) =>
     `${JSON.stringify({ title, description, ...z.toJSONSchema(schema, { io: 'input' }) }, null, 2)}\n`;
+  const { imageManifestSchema, layerManifestSchema } = manifestSchemas();
   return {
     'layer.schema.json': render(
       layerManifestSchema,

@@ -2,6 +2,7 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from 'json
 import { ImageLayersError, type SourceLocation } from './errors';
 import { readUnitFile } from './unit-file';
 import { lineStarts, positionIn } from './line-index';
+import { jsonKind, remembered } from './remembered';
 
 /** A JSON file kept with its syntax tree, so any field can be pointed at by line and column. */
 export interface JsonSource {
@@ -17,9 +18,10 @@ export const MAX_JSON_DEPTH = 64;
 
 /** 1-based line and column of an offset, as error messages give them. */
 function lineIndex(text: string): (offset: number) => { line: number; column: number } {
-  const starts = lineStarts(text);
+  // Found on first use: most manifests are never pointed into.
+  let starts: number[] | undefined;
   return (offset) => {
-    const { line, column } = positionIn(starts, offset);
+    const { line, column } = positionIn((starts ??= lineStarts(text)), offset);
     return { line: line + 1, column: column + 1 };
   };
 }
@@ -59,37 +61,59 @@ function duplicateKeys(tree: Node): Node[] {
   return duplicates.sort((a, b) => a.offset - b.offset);
 }
 
+/** What is wrong with a JSON text, first: where and what; null when it is strict JSON with no key twice. */
+type JsonProblem = { offset: number; message: string; fix: string } | null;
+const JSON_PROBLEMS = jsonKind<JsonProblem>('json-problem', 1);
+
+const parseStrict = (text: string, errors: ParseError[] = []) =>
+  parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+
+function jsonProblem(text: string): JsonProblem {
+  const deep = tooDeepAt(text);
+  if (deep !== undefined)
+    return {
+      offset: deep,
+      message: `nested more than ${MAX_JSON_DEPTH} levels deep`,
+      fix: 'a manifest is a few levels deep: check the brackets here',
+    };
+  const errors: ParseError[] = [];
+  const tree = parseStrict(text, errors);
+  const first = errors[0];
+  if (first || !tree) {
+    return {
+      offset: first?.offset ?? 0,
+      message: first ? `invalid JSON: ${printParseErrorCode(first.error)}` : 'the file is empty',
+      fix: 'fix the JSON syntax at this position (strict JSON: no comments, no trailing commas)',
+    };
+  }
+  const duplicate = duplicateKeys(tree)[0];
+  if (duplicate) {
+    return {
+      offset: duplicate.offset,
+      message: `the key "${String(duplicate.value)}" appears twice in one object: JSON keeps only the last, so the first is silently ignored`,
+      fix: 'keep one of the two',
+    };
+  }
+  return null;
+}
+
 /** Reads and parses strict JSON, with syntax errors that name the file, line and column. */
 export function readJsonSource(file: string, unit?: string, unitDir?: string): JsonSource {
   const text = readUnitFile(file, { unit, unitDir });
   const at = lineIndex(text);
-  const invalid = (offset: number, message: string, fix: string) =>
-    new ImageLayersError({ code: 'invalid-json', unit, location: { file, ...at(offset) }, message, fix });
-  const deep = tooDeepAt(text);
-  if (deep !== undefined)
-    throw invalid(
-      deep,
-      `nested more than ${MAX_JSON_DEPTH} levels deep`,
-      'a manifest is a few levels deep: check the brackets here',
-    );
-  const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
-  const first = errors[0];
-  if (first || !tree) {
-    throw invalid(
-      first?.offset ?? 0,
-      first ? `invalid JSON: ${printParseErrorCode(first.error)}` : 'the file is empty',
-      'fix the JSON syntax at this position (strict JSON: no comments, no trailing commas)',
-    );
+  // Remembered between CLI starts (remembered.ts): reading a manifest's syntax cold cost a compose ~8 ms.
+  const problem = remembered(JSON_PROBLEMS, text, () => jsonProblem(text));
+  if (problem) {
+    throw new ImageLayersError({
+      code: 'invalid-json',
+      unit,
+      location: { file, ...at(problem.offset) },
+      message: problem.message,
+      fix: problem.fix,
+    });
   }
-  const duplicate = duplicateKeys(tree)[0];
-  if (duplicate) {
-    throw invalid(
-      duplicate.offset,
-      `the key "${String(duplicate.value)}" appears twice in one object: JSON keeps only the last, so the first is silently ignored`,
-      'keep one of the two',
-    );
-  }
+  // The syntax tree, for locate() alone: built when a field is first pointed at (most manifests never are).
+  let tree: Node | undefined;
   // Children of an object by key, built once per object on first use: finding thousands of fields stays linear.
   const keyed = new Map<Node, Map<string, Node>>();
   const child = (node: Node, segment: string | number): Node | undefined => {
@@ -111,7 +135,7 @@ export function readJsonSource(file: string, unit?: string, unitDir?: string): J
     text,
     value: JSON.parse(text),
     locate(path) {
-      let node = tree;
+      let node = (tree ??= parseStrict(text)!);
       for (const segment of path) {
         const next = child(node, segment);
         if (!next) break;

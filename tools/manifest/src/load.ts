@@ -3,7 +3,8 @@ import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'no
 import type { z } from 'zod';
 import { ImageLayersError, throwIfAny } from './errors';
 import { readJsonSource, type JsonSource } from './json-source';
-import { imageManifestSchema, layerManifestSchema, type ImageManifest, type LayerManifest } from './schema';
+import { jsonKind, remembered, type ResultKind } from './remembered';
+import { manifestSchemas, type ImageManifest, type LayerManifest } from './schema';
 import { readUnitFile } from './unit-file';
 import { IMAGE_MANIFEST, LAYER_FRAGMENT, LAYER_MANIFEST } from './layout';
 
@@ -43,6 +44,23 @@ export function findWorkspaceRoot(from: string): string {
     dir = parent;
   }
   return dir;
+}
+
+/** A manifest as its schema reads it (defaults filled in), kept only when valid: the errors are always made anew. */
+const LAYER_MANIFESTS = jsonKind<LayerManifest>('layer-manifest', 1);
+const IMAGE_MANIFESTS = jsonKind<ImageManifest>('image-manifest', 1);
+
+/**
+ * validate() for a manifest whose valid value is remembered between CLI starts (remembered.ts): zod's first
+ * checks in a process cost a compose ~10 ms. An invalid one is not kept, so its errors come from validate().
+ */
+function validateManifest<T extends z.ZodType>(
+  kind: ResultKind<z.output<T>>,
+  schema: () => T,
+  source: JsonSource,
+  unit: string,
+): z.output<T> {
+  return remembered(kind, JSON.stringify(source.value), () => validate(schema(), source, unit));
 }
 
 export function validate<T extends z.ZodType>(schema: T, source: JsonSource, unit: string): z.output<T> {
@@ -95,7 +113,12 @@ export function loadLayer(dir: string): LoadedLayer {
     });
   }
   const source = readJsonSource(manifestFile, folderName, dir);
-  const manifest = validate(layerManifestSchema, source, folderName);
+  const manifest = validateManifest(
+    LAYER_MANIFESTS,
+    () => manifestSchemas().layerManifestSchema,
+    source,
+    folderName,
+  );
   if (manifest.name !== folderName) {
     throw new ImageLayersError({
       code: 'name-mismatch',
@@ -128,7 +151,12 @@ export function loadImage(dir: string): LoadedImage {
     });
   }
   const source = readJsonSource(manifestFile, basename(dir), dir);
-  const manifest = validate(imageManifestSchema, source, basename(dir));
+  const manifest = validateManifest(
+    IMAGE_MANIFESTS,
+    () => manifestSchemas().imageManifestSchema,
+    source,
+    basename(dir),
+  );
   // The image's fragment is its own file: a path out of its folder would read (and echo) someone else's.
   const fragmentPath = normalize(manifest.fragment);
   if (isAbsolute(fragmentPath) || fragmentPath === '..' || fragmentPath.startsWith(`..${sep}`)) {

@@ -1,28 +1,34 @@
 import { Command, CommanderError } from 'commander';
-import { registerLintCommand } from '@image-layers/lint/cli';
 import { commandContext, type RegisterCommand } from './command';
-import { registerCheck } from './commands/check';
-import { registerCompose } from './commands/compose';
-import { registerDocs } from './commands/docs';
-import { registerExplain } from './commands/explain';
-import { registerImage } from './commands/image';
-import { registerImageTest } from './commands/image-test';
-import { registerTest } from './commands/test';
 import { EXIT, reportFailure } from './failure';
 
 // The `image-layers` CLI: one module per command (commands/, and the linter's own in tools/lint/src/cli.ts), each
 // loading what it runs only when it runs. Exit codes and messages are failure.ts's, for every command alike.
 
-const COMMANDS: RegisterCommand[] = [
-  registerCompose,
-  registerCheck,
-  registerTest,
-  registerImageTest,
-  registerImage,
-  registerDocs,
-  registerLintCommand,
-  registerExplain,
-];
+/**
+ * Each command's module, in the order --help lists them. A start loads and registers only the command it runs
+ * (argv's first word): registering all eight cost every start their modules and commander's work for them.
+ * `.js`: how TypeScript's nodenext resolution names a relative import(); esbuild and vitest find the `.ts`.
+ */
+const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
+  compose: async () => (await import('./commands/compose.js')).registerCompose,
+  check: async () => (await import('./commands/check.js')).registerCheck,
+  test: async () => (await import('./commands/test.js')).registerTest,
+  'image-test': async () => (await import('./commands/image-test.js')).registerImageTest,
+  image: async () => (await import('./commands/image.js')).registerImage,
+  docs: async () => (await import('./commands/docs.js')).registerDocs,
+  lint: async () => (await import('@image-layers/lint/cli')).registerLintCommand,
+  explain: async () => (await import('./commands/explain.js')).registerExplain,
+};
+
+/**
+ * The commands a run of `argv` needs registered: the one it names first, or (`--help`, `help compose`, no command
+ * or an unknown one) all of them, so the help lists them all and commander can suggest the nearest name.
+ */
+function commandsFor(argv: string[]): string[] {
+  const first = argv[2];
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+}
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.done;
@@ -33,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
   const context = commandContext((code) => {
     exitCode = Math.max(exitCode, code);
   });
-  for (const register of COMMANDS) register(program, context);
+  const registers = await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program, context);
 
   try {
     await program.parseAsync(argv);
