@@ -4,11 +4,12 @@ ARG BASE_IMAGE=python:3.11-slim
 FROM ${BASE_IMAGE}
 # The platform package set, first and the same in every image: the same text with no ARG declared before it,
 # so Docker's layer cache builds it once for all the images built on one engine (an ARG in scope is part of a
-# RUN's cache key). The trade: an image gets the packages of the set it did not ask for (sudo, git, gosu in
-# the Python-only images: a bigger image and more setuid binaries) in exchange for one shared apt layer.
+# RUN's cache key). The trade: an image gets the packages of the set it did not ask for (git and util-linux in
+# the Python-only images: a bigger image) in exchange for one shared apt layer. sudo stays out of the set: an
+# image without a tier-4 leg must have no sudo binary at all (gemini-cli's image test checks it).
 # hadolint ignore=DL3008 # Debian bookworm's point releases are the pin; per-package pins rot within weeks.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends curl ca-certificates gosu sudo util-linux git \
+    && apt-get install -y --no-install-recommends curl ca-certificates gosu util-linux git \
     && rm -rf /var/lib/apt/lists/*
 # The composer fills APT_PACKAGES with the packages every layer of the image declares; those the platform set
 # already installed are skipped, so an image that needs nothing more pays no second apt-get update.

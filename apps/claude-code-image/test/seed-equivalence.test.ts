@@ -75,7 +75,6 @@ describe('the composed Dockerfile has every effect of the original', () => {
       'curl',
       'ca-certificates',
       'gosu',
-      'sudo',
       'util-linux',
       'git',
     ]);

@@ -28,7 +28,7 @@ describe('the base-os fragment', () => {
   test('installs the platform package set first, in a RUN with no ARG before it, so every image shares it', () => {
     expect(keywords.slice(0, 3)).toEqual(['ARG', 'FROM', 'RUN']);
     expect(platform).toBe(
-      'apt-get update && apt-get install -y --no-install-recommends curl ca-certificates gosu sudo util-linux git && rm -rf /var/lib/apt/lists/*',
+      'apt-get update && apt-get install -y --no-install-recommends curl ca-certificates gosu util-linux git && rm -rf /var/lib/apt/lists/*',
     );
   });
 
