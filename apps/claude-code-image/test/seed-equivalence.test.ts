@@ -59,10 +59,20 @@ describe('the composed Dockerfile has every effect of the original', () => {
     expect(argDefault(composed, 'BASE_IMAGE')).toBe('python:3.11-slim');
   });
 
-  test('the same Debian packages, in one apt step, plus gh from the same repository and key', () => {
+  // Intended since base-os 2.0.0: the platform package set in a first apt step shared by every image, then the
+  // rest of APT_PACKAGES (and gh) in a second; the seed's packages are all in the set or in APT_PACKAGES.
+  test("the same Debian packages, in base-os's two apt steps, plus gh from the same repository and key", () => {
     const seedApt = seed.bodies('RUN')[0]!;
-    const composedApt = composed.bodies('RUN')[0]!;
-    expect(installedPackages(composedApt)).toEqual(['${APT_PACKAGES}']);
+    const [composedPlatform, composedApt] = [composed.bodies('RUN')[0]!, composed.bodies('RUN')[1]!];
+    expect(installedPackages(composedPlatform)).toEqual([
+      'curl',
+      'ca-certificates',
+      'gosu',
+      'util-linux',
+      'git',
+    ]);
+    expect(installedPackages(composedApt)).toEqual(['${extra};', 'fi']);
+    expect(normalise(composedApt)).toContain('for package in ${APT_PACKAGES}; do');
     // Plus docker-cli: since trixie (python:3.11-slim's Debian), docker.io no longer brings the docker CLI (README 14).
     expect(argDefault(composed, 'APT_PACKAGES')!.split(' ').sort()).toEqual(
       [...installedPackages(seedApt), 'docker-cli'].sort(),
@@ -78,16 +88,16 @@ describe('the composed Dockerfile has every effect of the original', () => {
       expect(normalise(seedApt)).toContain(fact);
       expect(normalise(composedApt)).toContain(fact);
     }
-    // One apt step: the base layer's is the only RUN that runs apt-get update. node-runtime's holds one only in
+    // The base layer's two are the only RUNs that run apt-get update. node-runtime's holds one only in
     // its fallback for an image composed for NodeSource and built without it (no node, NODESOURCE_FALLBACK=debian),
     // which cannot run here: nodejs and npm are in the base layer's APT_PACKAGES (README: differences).
     const aptUpdates = composed
       .bodies('RUN')
       .map(normalise)
       .filter((body) => body.includes('apt-get update'));
-    expect(aptUpdates).toHaveLength(2);
-    expect(aptUpdates[0]).toBe(normalise(composedApt));
-    expect(aptUpdates[1]).toMatch(
+    expect(aptUpdates).toHaveLength(3);
+    expect(aptUpdates.slice(0, 2)).toEqual([normalise(composedPlatform), normalise(composedApt)]);
+    expect(aptUpdates[2]).toMatch(
       /elif ! command -v node >\/dev\/null|else echo "[^"]*installing Debian's nodejs and npm"; apt-get update; apt-get install -y --no-install-recommends nodejs npm; rm -rf \/var\/lib\/apt\/lists\/\*; fi; rm -rf \/tmp\/node-runtime; node --version; npm --version$/,
     );
     expect(argDefault(composed, 'INSTALL_NODESOURCE')).toBe('false');

@@ -6,7 +6,8 @@ import { layerDir, parseLayerFragment } from '@image-layers/testing';
 const fragment = parseLayerFragment('base-os');
 const manifest = JSON.parse(readFileSync(join(layerDir('base-os'), 'layer.json'), 'utf8'));
 const keywords = fragment.instructions.map((instruction) => instruction.getKeyword());
-const install = fragment.bodies('RUN')[0]!.replace(/\\\n/g, ' ').replace(/\s+/g, ' ');
+const runs = fragment.bodies('RUN').map((body) => body.replace(/\\\n/g, ' ').replace(/\s+/g, ' '));
+const [platform, install] = [runs[0]!, runs[1]!];
 
 describe('the base-os fragment', () => {
   test('takes BASE_IMAGE before its one FROM, defaulting to python:3.11-slim', () => {
@@ -24,11 +25,21 @@ describe('the base-os fragment', () => {
     expect(manifest.network[0].option).toBe('INSTALL_GH_CLI');
   });
 
-  test("installs every layer's packages in one apt step through APT_PACKAGES, without recommends", () => {
+  test('installs the platform package set first, in a RUN with no ARG before it, so every image shares it', () => {
+    expect(keywords.slice(0, 3)).toEqual(['ARG', 'FROM', 'RUN']);
+    expect(platform).toBe(
+      'apt-get update && apt-get install -y --no-install-recommends curl ca-certificates gosu util-linux git && rm -rf /var/lib/apt/lists/*',
+    );
+  });
+
+  test("then installs the image's other packages through APT_PACKAGES, without recommends, in one apt step", () => {
     expect(manifest.options.APT_PACKAGES.collects).toBe('aptPackages');
-    expect(fragment.all('RUN')).toHaveLength(1);
-    expect(install).toMatch(
-      /^apt-get update && apt-get install -y --no-install-recommends \$\{APT_PACKAGES\} &&/,
+    expect(runs).toHaveLength(2);
+    expect(install).toContain(
+      'for package in ${APT_PACKAGES}; do dpkg -s "${package}" >/dev/null 2>&1 || extra=',
+    );
+    expect(install).toContain(
+      'if [ -n "${extra}" ]; then apt-get update && apt-get install -y --no-install-recommends ${extra}; fi',
     );
     expect(install.match(/apt-get update/g)).toHaveLength(2); // the second one only after adding gh's repository
   });
@@ -47,8 +58,10 @@ describe('the base-os fragment', () => {
   });
 
   test('cleans the package lists in the same step, and never swallows a failure', () => {
-    expect(install).toMatch(/&& rm -rf \/var\/lib\/apt\/lists\/\*$/);
-    expect(install).not.toMatch(/\|\|\s*true/);
+    for (const run of runs) {
+      expect(run).toMatch(/&& rm -rf \/var\/lib\/apt\/lists\/\*$/);
+      expect(run).not.toMatch(/\|\|\s*true/);
+    }
   });
 
   test('leaves USER, WORKDIR, SHELL, ENTRYPOINT and CMD to others', () => {

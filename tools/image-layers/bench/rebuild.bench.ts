@@ -23,8 +23,9 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseDockerfile } from '@image-layers/manifest/dockerfile-model';
-import { connectTestEngine, type DockerEngine } from '@image-layers/image-test/engine';
+import { connectTestEngine } from '@image-layers/image-test/engine';
 import { planTestBuild } from '@image-layers/image-test/plan';
+import { build, planBuild, type Build } from './engine-build';
 
 const root = resolve(__dirname, '../../..');
 const app = join(root, 'apps/claude-code-image');
@@ -82,32 +83,6 @@ function find(dir: string, name: string): string {
   return join(dir, all[0]!);
 }
 
-interface Build {
-  name: string;
-  context: string;
-  args: string[];
-}
-
-async function build(engine: DockerEngine, what: Build, log: string): Promise<number> {
-  const started = process.hrtime.bigint();
-  const result = await engine.docker(
-    [
-      'build',
-      '--network',
-      'host',
-      '--tag',
-      `image-layers-bench/${what.name}:latest`,
-      ...what.args,
-      what.context,
-    ],
-    { logFile: log, timeoutMs: 45 * 60_000 },
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.exitCode !== 0)
-    throw new Error(`docker build of ${what.name} exited ${result.exitCode}: see ${log}`);
-  return seconds;
-}
-
 const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 
 /** An edit of a file (or of a Dockerfile line) and its undoing. */
@@ -142,11 +117,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'image-layers-rebuild-bench-'));
   try {
     const plan = planTestBuild(root, app, engine.baseImage, { workDir: join(work, 'composed') });
-    const composed: Build = {
-      name: 'composed',
-      context: plan.contextDir,
-      args: Object.entries(plan.buildArgs).flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]),
-    };
+    const composed = planBuild('composed', plan);
     const seed: Build = { name: 'seed', context: join(work, 'seed'), args: [] };
     seedContext(seed.context, engine.baseImage);
     const log = (what: Build) => join(work, `${what.name}.log`);
