@@ -13,8 +13,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 # The composer fills APT_PACKAGES with the packages every layer of the image declares; those the platform set
 # already installed are skipped, so an image that needs nothing more pays no second apt-get update.
-ARG APT_PACKAGES="curl ca-certificates"
-ARG INSTALL_GH_CLI=true
+ARG APT_PACKAGES="curl ca-certificates" \
+    INSTALL_GH_CLI=true
 # The keyring is downloaded to a file (not piped through tee) so a failed download fails the build.
 # APT_PACKAGES is left unquoted on purpose: it is a space-separated list of package names.
 # hadolint ignore=DL3008 # Debian bookworm's point releases are the pin; per-package pins rot within weeks.
